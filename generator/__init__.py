@@ -1,0 +1,2 @@
+"""ksite: programme knowledge to a static site."""
+__version__ = "0.1.0"

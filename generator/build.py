@@ -1,0 +1,180 @@
+"""The pipeline, top to bottom: load → validate → link → render → (shell) → check links → swap.
+
+This is the one place that shows how ksite works. Each stage is a module of pure functions;
+the site shell (MkDocs + Material) is passed in as a callable, so the core never imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from jinja2 import TemplateError, TemplateSyntaxError
+
+from .checklinks import check_site_links
+from .config import ProjectConfig
+from .errors import ContentError, Problem, error, has_errors
+from .i18n import load_catalogue
+from .link import LinkedSite, link_library
+from .load import display_path, load_content
+from .render import RenderedPage, Renderer, SiteInfo, make_environment
+from .validate import validate_documents
+
+Shell = Callable[[ProjectConfig, Path, LinkedSite], None]
+"""Builds the site shell into a directory from the linked content (the MkDocs adapter's
+``build_into``); it receives the content already loaded so nothing is read twice."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the closing summary and for tests."""
+
+    pages: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
+    """Load, validate and link the content; every problem of every file is returned."""
+    documents, problems = load_content(config.content_dir, config.root)
+    library, validation_problems = validate_documents(documents, config.default_language)
+    site, link_problems = link_library(library)
+    return site, problems + validation_problems + link_problems
+
+
+def site_info(config: ProjectConfig) -> SiteInfo:
+    return SiteInfo(
+        name=config.site_name, url=config.site_url, languages=config.languages,
+        default_language=config.default_language,
+    )
+
+
+def renderer_for(config: ProjectConfig, site: LinkedSite, lang: str) -> Renderer:
+    catalogue = load_catalogue(lang, config.templates_dir / "i18n", fallback=config.default_language)
+    return Renderer(site, site_info(config), catalogue, make_environment(config.templates_dir))
+
+
+def render_pages(config: ProjectConfig, site: LinkedSite, lang: str) -> Iterator[RenderedPage]:
+    """Every page of one language; template failures become positioned problems."""
+    renderer = renderer_for(config, site, lang)
+    try:
+        yield from renderer.pages()
+    except (TemplateError, KeyError, TypeError, AttributeError) as exc:
+        problem = _template_problem(config, exc)
+        if problem.pos.line == 0 and not isinstance(exc, TemplateError):
+            raise
+        raise ContentError([problem]) from exc
+
+
+def check_templates(config: ProjectConfig) -> list[Problem]:
+    """Compile every template the site would use, reporting syntax errors at their line."""
+    env = make_environment(config.templates_dir)
+    problems = []
+    for name in env.list_templates(extensions=["html", "xml", "css"]):
+        try:
+            env.get_template(name)
+        except TemplateSyntaxError as exc:
+            problems.append(_template_problem(config, exc))
+    return problems
+
+
+def _template_problem(config: ProjectConfig, exc: Exception) -> Problem:
+    if isinstance(exc, TemplateSyntaxError):
+        path = exc.filename or exc.name or "template"
+        return error(display_path(Path(path), config.root), exc.lineno, 1, f"template error: {exc.message}")
+    frame = exc.__traceback__
+    where: tuple[str, int] | None = None
+    while frame is not None:
+        filename = frame.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml")):
+            where = (filename, frame.tb_lineno)
+        frame = frame.tb_next
+    if where is None:
+        return error(config.templates_dir.name, 0, 0, f"template error: {exc}")
+    return error(display_path(Path(where[0]), config.root), where[1], 1, f"template error: {exc}")
+
+
+def check(config: ProjectConfig) -> list[Problem]:
+    """Everything ``ksite check`` reports; writes nothing."""
+    return _checked_site(config)[1]
+
+
+def _checked_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
+    site, problems = load_site(config)
+    return site, problems + check_templates(config)
+
+
+def source_date_epoch(site: LinkedSite) -> int:
+    """A build date taken from the content (its newest date), so builds are reproducible."""
+    dates = [p.date for p in site.library.products.values()]
+    for project in site.library.projects.values():
+        dates.extend(v for v in project.timetable.values() if isinstance(v, str))
+        generated = project.source.get("date_generated")
+        if isinstance(generated, str):
+            dates.append(generated)
+    newest = max(dates, default="2000-01-01")
+    return int(datetime.fromisoformat(newest).replace(tzinfo=timezone.utc).timestamp())
+
+
+def build(config: ProjectConfig, shell: Shell, *, check_links: bool = True) -> BuildReport:
+    """Check, build into a temporary directory, check links, then swap into ``site_dir``.
+
+    Any failure leaves the previous ``site_dir`` exactly as it was.
+    """
+    report = BuildReport()
+    started = time.perf_counter()
+    site, problems = _checked_site(config)
+    report.seconds["check"] = time.perf_counter() - started
+    if has_errors(problems):
+        raise ContentError(problems)
+    report.warnings = problems
+    parent = config.site_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-new-", dir=parent))
+    try:
+        mark = time.perf_counter()
+        previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if previous_epoch is None:
+            os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(site))
+        try:
+            shell(config, staging, site)
+        finally:
+            if previous_epoch is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+        report.seconds["render+shell"] = time.perf_counter() - mark
+        if check_links:
+            mark = time.perf_counter()
+            link_problems = check_site_links(staging)
+            report.seconds["links"] = time.perf_counter() - mark
+            if has_errors(link_problems):
+                raise ContentError(link_problems)
+        report.pages = sum(1 for _ in staging.rglob("index.html"))
+        _swap(staging, config.site_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    report.seconds["total"] = time.perf_counter() - started
+    return report
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    """Replace ``site_dir`` by ``staging`` with two renames, restoring the old one on failure."""
+    backup = None
+    if site_dir.exists():
+        backup = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+        shutil.rmtree(backup, ignore_errors=True)
+        os.replace(site_dir, backup)
+    try:
+        os.replace(staging, site_dir)
+    except BaseException:
+        if backup is not None:
+            os.replace(backup, site_dir)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)

@@ -1,0 +1,113 @@
+"""The ``ksite`` command line (also ``python -m generator``).
+
+Exit codes: 0 success, 1 content problems (all printed, sorted, as ``path:line:col: error: ...``),
+2 usage errors. ``check`` never writes anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import ProjectConfig, load_config
+from .errors import ContentError, Problem, Severity, format_problems, has_errors
+
+
+def _config(args: argparse.Namespace) -> ProjectConfig:
+    return load_config(Path(args.config_file))
+
+
+def _report(problems: Sequence[Problem], fmt: str) -> None:
+    if fmt == "json":
+        print(format_problems(problems, "json"))
+    elif problems:
+        print(format_problems(problems, fmt), file=sys.stderr if fmt == "text" else sys.stdout)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .build import check
+
+    problems = check(_config(args))
+    _report(problems, args.format)
+    if args.format == "text":
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+        warnings = len(problems) - errors
+        summary = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        print(("check failed: " if errors else "check passed: ") + summary, file=sys.stderr)
+    return 1 if has_errors(problems) else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+    from .mkdocs_plugin import build_into
+
+    config = _config(args)
+    report = build(config, build_into, check_links=not args.no_link_check)
+    _report(report.warnings, "text")
+    timing = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.seconds.items())
+    print(f"built {report.pages} pages into {config.site_dir} ({timing})", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    serve(config_file=args.config_file, dev_addr=args.dev_addr, livereload=True)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importers import cli as importer
+
+    return int(importer.run(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ksite", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("-f", "--config-file", default="mkdocs.yml", help="the site's mkdocs.yml (default: ./mkdocs.yml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate content and templates; print every problem; write nothing")
+    check.add_argument("--format", choices=["text", "json", "github"], default="text")
+    check.set_defaults(func=cmd_check)
+
+    build = sub.add_parser("build", help="check, build into a temporary folder, check links, replace site/")
+    build.add_argument("--no-link-check", action="store_true", help="skip the internal link check")
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="preview with live reload on changes to content/ and templates/")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
+    serve.set_defaults(func=cmd_serve)
+
+    importer = sub.add_parser("import", help="import records from other formats")
+    formats = importer.add_subparsers(dest="format_name", required=True)
+    pds = formats.add_parser("pds", help="ADB project data sheets (text or saved HTML) to project records")
+    try:
+        from .importers import cli as importer_cli
+
+        importer_cli.add_arguments(pds)
+    except ImportError:  # pragma: no cover - importer package not installed
+        pass
+    pds.set_defaults(func=cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ContentError as exc:
+        _report(exc.problems, getattr(args, "format", "text") if args.command == "check" else "text")
+        errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
+        print(f"{args.command} failed: {errors} error{'s' * (errors != 1)}; site/ was left unchanged"
+              if args.command == "build" else f"{args.command} failed", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

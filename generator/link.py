@@ -1,0 +1,246 @@
+"""Link stage: cross-references, URLs and taxonomies over the validated library.
+
+Every reference (a product's project, outputs, places and topics; a record's places and
+topics; a place's parent; ``project:``/``knowledge:`` links inside Markdown) must name
+something that exists, or it is an error at its line. The result, :class:`LinkedSite`,
+answers the render stage's questions (what lists this product, what is related) from
+indexes built once.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from .errors import Problem, error
+from .markdown import find_references
+from .model import KnowledgeProduct, Library, Markdown, Origin, ProjectRecord, Text
+
+PRODUCT_ORDER = "newest first"
+
+
+def page_url(kind: str, key: str = "", lang_prefix: str = "") -> str:
+    """The site-relative URL (directory style, no leading slash) of a page of the site map."""
+    paths = {
+        "home": "",
+        "projects": "projects/",
+        "project": f"projects/{key}/",
+        "output": "projects/{}/outputs/{}/".format(*key.split("/", 1)) if "/" in key else "",
+        "knowledge": "knowledge/",
+        "product": f"knowledge/{key}/",
+        "places": "places/",
+        "place": f"places/{key}/",
+        "topics": "topics/",
+        "topic": f"topics/{key}/",
+        "page": f"{key}/",
+    }
+    return lang_prefix + paths[kind]
+
+
+def relative_url(target: str, current: str) -> str:
+    """A relative link from one directory-style page URL to another (works from file://)."""
+    target_dir, _, fragment = target.partition("#")
+    rel = posixpath.relpath("/" + target_dir, "/" + current)
+    if rel == ".":
+        rel = "./"
+    elif target_dir.endswith("/") or target_dir == "":
+        rel += "/"
+    if target_dir.endswith("/") and rel != "./":
+        rel = rel.rstrip("/") + "/"
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+@dataclass(frozen=True)
+class LinkedSite:
+    """The library plus the indexes that pages need."""
+
+    library: Library
+    products_by_project: Mapping[str, tuple[str, ...]]
+    products_by_output: Mapping[tuple[str, int], tuple[str, ...]]
+    products_by_place: Mapping[str, tuple[str, ...]]
+    products_by_topic: Mapping[str, tuple[str, ...]]
+    projects_by_place: Mapping[str, tuple[str, ...]]
+    projects_by_topic: Mapping[str, tuple[str, ...]]
+    products_newest_first: tuple[str, ...]
+
+    def resolve(self, scheme: str, target: str) -> str | None:
+        """Site-relative URL of a Markdown reference, or None if it names nothing."""
+        lib = self.library
+        if scheme == "project":
+            number, _, rest = target.partition("/")
+            project = lib.projects.get(number)
+            if project is None:
+                return None
+            if not rest:
+                return page_url("project", number)
+            parts = rest.split("/")
+            if len(parts) == 2 and parts[0] == "outputs" and parts[1].isdigit():
+                if project.output(int(parts[1])) is not None:
+                    return page_url("output", f"{number}/{parts[1]}")
+            return None
+        if scheme == "knowledge":
+            return page_url("product", target) if target in lib.products else None
+        if scheme == "place":
+            return page_url("place", target) if target in lib.places else None
+        if scheme == "topic":
+            return page_url("topic", target) if target in lib.topics else None
+        return None
+
+    def related(self, product: KnowledgeProduct, limit: int = 5) -> list[str]:
+        """Products sharing an output, place or topic, the closest first, then newest."""
+        lib = self.library
+        scores: dict[str, int] = defaultdict(int)
+        if product.project:
+            for number in product.outputs:
+                for other in self.products_by_output.get((product.project, number), ()):
+                    scores[other] += 3
+        for slug in product.places:
+            for other in self.products_by_place.get(slug, ()):
+                scores[other] += 2
+        for slug in product.topics:
+            for other in self.products_by_topic.get(slug, ()):
+                scores[other] += 1
+        scores.pop(product.id, None)
+        return sorted(scores, key=lambda i: (-scores[i], _newest_key(lib.products[i])))[:limit]
+
+
+def _newest_key(product: KnowledgeProduct) -> tuple[str, str]:
+    # Sort keys for "newest first": invert the date so ties fall back to the id, ascending.
+    inverted = "".join(chr(0x7F - ord(c)) if c.isdigit() else c for c in product.date)
+    return inverted, product.id
+
+
+def link_library(library: Library) -> tuple[LinkedSite, list[Problem]]:
+    """Check every reference and build the indexes."""
+    problems: list[Problem] = []
+    by_project: dict[str, list[str]] = defaultdict(list)
+    by_output: dict[tuple[str, int], list[str]] = defaultdict(list)
+    by_place: dict[str, list[str]] = defaultdict(list)
+    by_topic: dict[str, list[str]] = defaultdict(list)
+    projects_by_place: dict[str, list[str]] = defaultdict(list)
+    projects_by_topic: dict[str, list[str]] = defaultdict(list)
+
+    products = sorted(library.products.values(), key=_newest_key)
+    for product in products:
+        problems.extend(_check_product(product, library))
+        if product.project:
+            by_project[product.project].append(product.id)
+            for number in product.outputs:
+                by_output[(product.project, number)].append(product.id)
+        for slug in product.places:
+            by_place[slug].append(product.id)
+        for slug in product.topics:
+            by_topic[slug].append(product.id)
+    for project in sorted(library.projects.values(), key=lambda p: p.number):
+        problems.extend(_check_tags(project.origin, "places", project.places, library.places))
+        problems.extend(_check_tags(project.origin, "topics", project.topics, library.topics))
+        _check_outputs(project, problems)
+        for slug in project.places:
+            projects_by_place[slug].append(project.number)
+        for slug in project.topics:
+            projects_by_topic[slug].append(project.number)
+    for place in library.places.values():
+        if place.parent and place.parent not in library.places:
+            problems.append(
+                _unknown(place.origin, ("parent",), "place", place.parent, "content/places/<slug>.yaml")
+            )
+
+    site = LinkedSite(
+        library=library,
+        products_by_project=_freeze(by_project),
+        products_by_output=_freeze(by_output),
+        products_by_place=_freeze(by_place),
+        products_by_topic=_freeze(by_topic),
+        projects_by_place=_freeze(projects_by_place),
+        projects_by_topic=_freeze(projects_by_topic),
+        products_newest_first=tuple(p.id for p in products),
+    )
+    for markdown in _all_markdown(library):
+        for ref in find_references(markdown.source, markdown.first_line):
+            if site.resolve(ref.scheme, ref.target) is None:
+                problems.append(
+                    error(
+                        markdown.path,
+                        ref.line,
+                        ref.column,
+                        f"link to {ref.scheme}:{ref.target}, which does not exist; "
+                        f"check the {ref.scheme} {'number' if ref.scheme == 'project' else 'id'}",
+                    )
+                )
+    return site, problems
+
+
+def _freeze(index: Mapping[str, list[str]] | Mapping[tuple[str, int], list[str]]) -> dict:  # type: ignore[type-arg]
+    return {key: tuple(values) for key, values in index.items()}
+
+
+def _unknown(origin: Origin, where: tuple[str | int, ...], what: str, value: str, hint: str) -> Problem:
+    pos = origin.at(*where)
+    return Problem(pos, f"unknown {what} '{value}'; it must exist as {hint}")
+
+
+def _check_tags(origin: Origin, field: str, values: tuple[str, ...], known: Mapping[str, object]) -> Iterator[Problem]:
+    hint = "content/places/<slug>.yaml" if field == "places" else "an entry of content/topics.yaml"
+    for i, value in enumerate(values):
+        if value not in known:
+            yield _unknown(origin, (field, i), field[:-1], value, hint)
+
+
+def _check_product(product: KnowledgeProduct, library: Library) -> Iterator[Problem]:
+    yield from _check_tags(product.origin, "places", product.places, library.places)
+    yield from _check_tags(product.origin, "topics", product.topics, library.topics)
+    project = library.projects.get(product.project) if product.project else None
+    if product.project and project is None:
+        yield _unknown(product.origin, ("project",), "project", product.project, "content/projects/<number>.yaml")
+    if product.outputs and not product.project:
+        yield Problem(product.origin.at("outputs"), "outputs are given but no project; add the project they belong to")
+    if project is not None:
+        for i, number in enumerate(product.outputs):
+            if project.output(number) is None:
+                known = ", ".join(str(o.number) for o in project.outputs) or "none"
+                yield Problem(
+                    product.origin.at("outputs", i),
+                    f"project {project.number} has no output {number} (its outputs: {known})",
+                )
+
+
+def _check_outputs(project: ProjectRecord, problems: list[Problem]) -> None:
+    seen: dict[int, int] = {}
+    for i, output in enumerate(project.outputs):
+        if output.number in seen:
+            problems.append(
+                Problem(
+                    project.origin.at("outputs", i, "number"),
+                    f"output number {output.number} is used twice in this project; number outputs 1, 2, 3...",
+                )
+            )
+        seen[output.number] = i
+
+
+def _all_markdown(library: Library) -> Iterator[Markdown]:
+    for product in library.products.values():
+        yield product.body
+        for translation in product.translations.values():
+            yield translation.body
+    for page in library.pages.values():
+        yield page.body
+    for project in library.projects.values():
+        for where, text in _project_texts(project):
+            for lang, source in text.by_lang.items():
+                line, _ = project.origin.positions.get(where + (lang,), project.origin.positions.get(where, (1, 1)))
+                # Block scalars start on the line after the key; positions are approximate there.
+                yield Markdown(source, project.origin.path, line)
+
+
+def _project_texts(project: ProjectRecord) -> Iterator[tuple[tuple[str | int, ...], Text]]:
+    for name in ("description", "rationale", "location"):
+        value = getattr(project, name)
+        if isinstance(value, Text):
+            yield (name,), value
+    for section_name in ("safeguards", "consultation", "business_opportunities"):
+        section: Mapping[str, Text | None] = getattr(project, section_name)
+        for key, value in section.items():
+            if value is not None:
+                yield (section_name, key), value

@@ -1,0 +1,171 @@
+"""Load stage: read every content file into raw documents that remember source positions.
+
+Reading is strict about bytes (UTF-8 with or without BOM, at most 5 MB) and about YAML (see
+:mod:`generator.yamlsource`). Nothing here knows the schemas; that is the validate stage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, error, warning
+from .model import Markdown
+from .yamlsource import YamlDocument, parse_yaml
+
+MAX_BYTES = 5 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+_TRANSLATION = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[a-zA-Z0-9]+)?)$")
+
+KINDS = {
+    "projects": ("project", ".yaml"),
+    "knowledge": ("knowledge", ".md"),
+    "places": ("place", ".yaml"),
+    "pages": ("page", ".md"),
+}
+"""Content folder -> (document kind, file suffix). ``topics.yaml`` sits at the top."""
+
+
+@dataclass
+class RawDocument:
+    """One content file, parsed but not yet validated."""
+
+    kind: str
+    path: str
+    stem: str
+    """File name without suffix and language: the id, number or slug the file claims."""
+    yaml: YamlDocument
+    body: Markdown | None = None
+    lang: str | None = None
+    """Language of a translation file (``<id>.zh.md``); None for an original."""
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as an editor types it: relative to the project root when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def content_files(content_dir: Path) -> Iterator[tuple[str, Path]]:
+    """Every content source file with its kind, in a stable order."""
+    topics = content_dir / "topics.yaml"
+    if topics.is_file():
+        yield "topics", topics
+    for folder, (kind, suffix) in KINDS.items():
+        base = content_dir / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                yield (kind if path.suffix == suffix else "stray"), path
+
+
+def load_content(content_dir: Path, root: Path) -> tuple[list[RawDocument], list[Problem]]:
+    """Read and parse every content file; problems of all files are returned together."""
+    documents: list[RawDocument] = []
+    problems: list[Problem] = []
+    for kind, path in content_files(content_dir):
+        shown = display_path(path, root)
+        if kind == "stray":
+            expected = next(s for f, (_, s) in KINDS.items() if f == path.parent.name)
+            problems.append(
+                warning(shown, 0, 0, f"ignored: only {expected} files are read from {path.parent.name}/")
+            )
+            continue
+        text, read_problems = read_text(path, shown)
+        problems.extend(read_problems)
+        if text is None:
+            continue
+        if path.suffix == ".md":
+            doc, parse_problems = parse_markdown(text, shown, kind)
+        else:
+            doc, parse_problems = parse_yaml_file(text, shown, kind)
+        problems.extend(parse_problems)
+        if doc is not None:
+            documents.append(doc)
+    return documents, problems
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """File bytes as text, refusing what is not UTF-8 or is too large to be content."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        return None, [
+            error(
+                shown,
+                0,
+                0,
+                f"file is {size / 1048576:.1f} MB, over the 5 MB limit for content; "
+                "split it, or put large data under content/media/ as an attachment",
+            )
+        ]
+    raw = path.read_bytes()
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [error(shown, 1, 1, "file is UTF-16; save it as UTF-8")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            error(
+                shown,
+                line,
+                column,
+                f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                "save it as UTF-8 in your editor (it may be GBK or Latin-1 now)",
+            )
+        ]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def parse_yaml_file(text: str, shown: str, kind: str) -> tuple[RawDocument | None, list[Problem]]:
+    doc, problems = parse_yaml(text, shown)
+    if doc is None:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        return None, problems + [error(shown, 1, 1, "expected a mapping of field names to values")]
+    stem = Path(shown).stem
+    return RawDocument(kind=kind, path=shown, stem=stem, yaml=doc), problems
+
+
+def parse_markdown(text: str, shown: str, kind: str) -> tuple[RawDocument | None, list[Problem]]:
+    """Split front matter (between ``---`` lines at the top) from the Markdown body."""
+    stem = Path(shown).stem
+    lang = None
+    match = _TRANSLATION.match(stem)
+    if match:
+        stem, lang = match["stem"], match["lang"]
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, [
+            error(
+                shown,
+                1,
+                1,
+                "missing front matter: the file must start with a line '---', the YAML fields, "
+                "and another '---'",
+            )
+        ]
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
+    except StopIteration:
+        return None, [
+            error(shown, 1, 1, "front matter is not closed: add a line '---' after the YAML fields")
+        ]
+    yaml_text = "\n".join(lines[1:end])
+    doc, problems = parse_yaml(yaml_text, shown, line_offset=1)
+    if doc is None:
+        return None, problems
+    if doc.data is None:
+        doc.data = {}
+    if not isinstance(doc.data, dict):
+        return None, problems + [error(shown, 2, 1, "front matter must be a mapping of field names to values")]
+    body = Markdown(source="\n".join(lines[end + 1 :]), path=shown, first_line=end + 2)
+    return RawDocument(kind=kind, path=shown, stem=stem, yaml=doc, body=body, lang=lang), problems

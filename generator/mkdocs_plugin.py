@@ -1,0 +1,198 @@
+"""The MkDocs adapter: the only module that imports MkDocs.
+
+It hands ksite's rendered pages to MkDocs as generated files (``on_files``), supplies each
+page's HTML and table of contents (``on_page_content``), adds ``templates/`` to the paths
+``mkdocs serve`` watches, and offers :func:`build_into`, the shell that ``ksite build``
+drives. Moving to another site shell means rewriting this module only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import config_options as opt
+from mkdocs.config import load_config as load_mkdocs_config
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, MkDocsException, PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .build import load_site, render_pages
+from .config import ProjectConfig, load_config
+from .errors import ContentError, error, format_problems, has_errors
+from .i18n import load_catalogue
+from .link import LinkedSite
+from .markdown import Heading
+from .render import RenderedPage
+
+log = logging.getLogger("mkdocs.plugins.ksite")
+ASSET_DIR = "assets/ksite"
+_PACKAGE = resources.files("generator")
+
+
+class KsiteOptions(Config):
+    content_dir = opt.Type(str, default="content")
+    """Folder of project records, knowledge products, places and pages."""
+    templates_dir = opt.Type(str, default="templates")
+    """Site overrides of the packaged page templates, mirrored by file name."""
+    languages = opt.ListOfItems(opt.Type(str), default=["en"])
+    """Site languages; the first is served at the root, the others under /<lang>/."""
+    language = opt.Optional(opt.Type(str))
+    """The language this MkDocs run builds; ``ksite build`` sets it per run."""
+
+
+class KsitePlugin(BasePlugin[KsiteOptions]):
+    """Generates the programme's pages inside an MkDocs build."""
+
+    preloaded: LinkedSite | None = None
+    """Content already loaded by ``ksite build``; None under plain ``mkdocs build/serve``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pages: dict[str, RenderedPage] = {}
+        self.project: ProjectConfig | None = None
+        self.failure: ContentError | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.config.language or self.config.languages[0]
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.project = load_config(Path(config.config_file_path))
+        overrides = Path(str(_PACKAGE.joinpath("overrides")))
+        theme_dirs = config.theme.dirs
+        position = 1 if config.theme.custom_dir else 0
+        if str(overrides) not in theme_dirs:
+            theme_dirs.insert(position, str(overrides))
+        config.extra_css.append(f"{ASSET_DIR}/ksite.css")
+        config.theme["language"] = self.lang
+        if config.nav is None:
+            labels = load_catalogue(self.lang, self.project.templates_dir / "i18n").labels
+            config.nav = [
+                {labels["home"]: "index.md"},
+                {labels["projects"]: "projects/index.md"},
+                {labels["knowledge"]: "knowledge/index.md"},
+                {labels["places"]: "places/index.md"},
+                {labels["topics"]: "topics/index.md"},
+            ]
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.project is not None
+        site = self.preloaded
+        if site is None:
+            site, problems = load_site(self.project)
+            if has_errors(problems):
+                self.failure = ContentError(problems)
+                raise PluginError("ksite found problems in the content:\n" + format_problems(problems))
+        try:
+            self.pages = {p.src_uri: p for p in render_pages(self.project, site, self.lang)}
+        except ContentError as exc:
+            self.failure = exc
+            raise PluginError(str(exc)) from exc
+        docs_dir = Path(config.docs_dir).resolve()
+        kept = Files([f for f in files if not _is_content_source(f, docs_dir)])
+        for page in self.pages.values():
+            kept.append(File.generated(config, page.src_uri, content=_stub(page)))
+        for asset in _PACKAGE.joinpath("assets").iterdir():
+            if asset.is_file():
+                kept.append(File.generated(config, f"{ASSET_DIR}/{asset.name}", content=asset.read_bytes()))
+        return kept
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        rendered = self.pages.get(page.file.src_uri)
+        if rendered is None:
+            return html
+        page.toc = get_toc(_toc_tokens(rendered.toc))
+        return rendered.html
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        assert self.project is not None
+        for path in (self.project.templates_dir, self.project.content_dir):
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+
+def _is_content_source(file: File, docs_dir: Path) -> bool:
+    """Files of ``content/`` are ksite's to render; MkDocs only copies ``media/`` (and keeps
+    the theme's own files, which are in the list too)."""
+    if file.abs_src_path is None or file.src_uri.startswith("media/"):
+        return False
+    return Path(file.abs_src_path).resolve().is_relative_to(docs_dir)
+
+
+def _stub(page: RenderedPage) -> str:
+    """The Markdown MkDocs sees: front matter only; ``on_page_content`` supplies the HTML."""
+    meta: dict[str, Any] = {"title": page.title}
+    if page.description:
+        meta["description"] = page.description
+    if page.search_boost != 1.0:
+        meta["search"] = {"boost": page.search_boost}
+    return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
+
+
+def _toc_tokens(headings: tuple[Heading, ...]) -> list[Any]:
+    """Flat headings to the nested tokens MkDocs' ``get_toc`` expects (h2 with h3 children)."""
+    tokens: list[dict[str, Any]] = []
+    for heading in headings:
+        token = {"level": heading.level, "id": heading.id, "name": heading.text, "children": []}
+        if heading.level > 2 and tokens:
+            tokens[-1]["children"].append(token)
+        else:
+            tokens.append(token)
+    return tokens
+
+
+class _Collector(logging.Handler):
+    """Keeps MkDocs' warnings so a failed build can report them as problems."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_into(project: ProjectConfig, staging: Path, site: LinkedSite) -> None:
+    """Run one MkDocs build per language into ``staging`` (others under ``<lang>/``)."""
+    collector = _Collector()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(collector)
+    try:
+        for lang in project.languages:
+            _build_language(project, staging, site, lang, collector)
+    finally:
+        mkdocs_log.removeHandler(collector)
+
+
+def _build_language(project: ProjectConfig, staging: Path, site: LinkedSite, lang: str, collector: _Collector) -> None:
+    if True:
+        target = staging if lang == project.default_language else staging / lang
+        config = load_mkdocs_config(str(project.config_file), site_dir=str(target))
+        plugin = config.plugins.get("ksite")
+        if not isinstance(plugin, KsitePlugin):
+            raise ContentError([])  # pragma: no cover - mkdocs.yml without the plugin
+        plugin.config.language = lang
+        plugin.preloaded = site
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        except (Abort, MkDocsException) as exc:
+            if plugin.failure is not None:
+                raise plugin.failure from None
+            problems = [error(project.config_file.name, 0, 0, f"MkDocs: {m}") for m in collector.messages]
+            problems.append(error(project.config_file.name, 0, 0, f"MkDocs build failed: {exc}"))
+            raise ContentError(problems) from None
+        finally:
+            config.plugins.on_shutdown()

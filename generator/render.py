@@ -1,0 +1,361 @@
+"""Render stage: every page of the site map as HTML for the content area, per language.
+
+Templates are Jinja2 with autoescape and StrictUndefined. The packaged defaults in
+``generator/templates/`` are overridden file by file by the site's ``templates/``. MkDocs and
+Material supply the shell around what this stage produces; this module never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .i18n import Catalogue
+from .link import LinkedSite, page_url, relative_url
+from .markdown import Heading, render
+from .views import (
+    Localized,
+    Pager,
+    Row,
+    citation,
+    funding_rows,
+    timetable_rows,
+)
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """Site-wide settings the templates show (from ``mkdocs.yml``)."""
+
+    name: str
+    url: str = ""
+    languages: tuple[str, ...] = ("en",)
+    default_language: str = "en"
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """One page's content area, ready for the site shell."""
+
+    url: str
+    """Site-relative directory URL, e.g. ``projects/54037-001/`` (``""`` for home)."""
+    title: str
+    html: str
+    lang: str
+    kind: str
+    key: str = ""
+    toc: tuple[Heading, ...] = ()
+    description: str = ""
+    source: str | None = None
+    """Content file the page comes from, relative to the project root."""
+    search_boost: float = 1.0
+    prefix: str = ""
+    """The language's folder (``zh/``); each language is its own MkDocs build rooted there."""
+
+    @property
+    def src_uri(self) -> str:
+        """Path of the page inside its language's build."""
+        return f"{self.url[len(self.prefix):]}index.md"
+
+
+def make_environment(site_templates: Path | None) -> Environment:
+    """Jinja environment: site templates first, packaged defaults second."""
+    loaders: list[Any] = []
+    if site_templates is not None and site_templates.is_dir():
+        loaders.append(FileSystemLoader(str(site_templates)))
+    loaders.append(PackageLoader("generator", "templates"))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    return env
+
+
+@dataclass
+class Renderer:
+    """Renders the pages of one language."""
+
+    site: LinkedSite
+    info: SiteInfo
+    catalogue: Catalogue
+    env: Environment
+
+    @property
+    def lang(self) -> str:
+        return self.catalogue.lang
+
+    @property
+    def prefix(self) -> str:
+        return "" if self.lang == self.info.default_language else f"{self.lang}/"
+
+    def pager(self, url: str) -> Pager:
+        return Pager(self.site, self.catalogue, url, self.prefix, self.info.languages)
+
+    def _page(
+        self, kind: str, key: str, template: str, title: str, pager: Pager, *, source: str | None = None,
+        meta_description: str = "", boost: float = 1.0, toc: Sequence[Heading] = (), **context: Any,
+    ) -> RenderedPage:
+        html = self.env.get_template(template).render(
+            t=self.catalogue.label,
+            term=self.catalogue.term,
+            lang=self.lang,
+            site=self.info,
+            root=relative_url(self.prefix, pager.current) if self.prefix else relative_url("", pager.current),
+            url_for=pager.url,
+            title=title,
+            **context,
+        )
+        return RenderedPage(
+            url=pager.current, title=title, html=html, lang=self.lang, kind=kind, key=key,
+            toc=tuple(toc), description=meta_description, source=source, search_boost=boost,
+            prefix=self.prefix,
+        )
+
+    def pages(self) -> Iterator[RenderedPage]:
+        """Every page of this language, in a stable order."""
+        lib = self.site.library
+        yield self.home()
+        yield self.projects_index()
+        for number in sorted(lib.projects):
+            yield self.project(number)
+            for output in lib.projects[number].outputs:
+                yield self.output(number, output.number)
+        yield self.knowledge_index()
+        for product_id in sorted(lib.products):
+            yield self.product(product_id)
+        yield self.places_index()
+        for slug in sorted(lib.places):
+            yield self.place(slug)
+        yield self.topics_index()
+        for slug in sorted(lib.topics):
+            yield self.topic(slug)
+        for slug in sorted(lib.pages):
+            if slug != "index":
+                yield self.free_page(slug)
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def home(self) -> RenderedPage:
+        pager = self.pager(page_url("home", lang_prefix=self.prefix))
+        lib = self.site.library
+        intro = self._free_text("index", pager)
+        latest = pager.cards(self.site.products_newest_first[:6])
+        projects = [self._project_summary(pager, lib.projects[n]) for n in sorted(lib.projects)]
+        return self._page(
+            "home", "", "home.html", self.info.name, pager, intro=intro, latest=latest, projects=projects,
+            figures=self._key_figures(pager), toc=(),
+        )
+
+    def projects_index(self) -> RenderedPage:
+        pager = self.pager(page_url("projects", lang_prefix=self.prefix))
+        lib = self.site.library
+        projects = [self._project_summary(pager, lib.projects[n]) for n in sorted(lib.projects)]
+        return self._page("projects", "", "projects.html", self.catalogue.label("projects"), pager, projects=projects)
+
+    def project(self, number: str) -> RenderedPage:
+        pager = self.pager(page_url("project", number, self.prefix))
+        project = self.site.library.projects[number]
+        title, title_lang = pager.plain(project.title)
+        rows, total = funding_rows(pager, project)
+        label = self.catalogue.label
+        present = project.present
+
+        def section(name: str, values: Mapping[str, Any], keys: Sequence[str]) -> list[Row]:
+            return [
+                Row(label(k), pager.text(values.get(k)), k) for k in keys if f"{name}.{k}" in present
+            ]
+
+        context = dict(
+            project=project,
+            title_lang=title_lang,
+            status=self.catalogue.term("status", project.status),
+            countries=[self.catalogue.term("countries", c) for c in project.countries],
+            modalities=[self.catalogue.term("modality", m) for m in project.modalities],
+            funding=rows,
+            funding_total=total,
+            description=pager.text(project.description),
+            rationale=pager.text(project.rationale),
+            impact=[pager.inline(t) for t in project.impact],
+            outcome=[pager.inline(t) for t in project.outcome],
+            outputs=[pager.output_view(project, o.number) for o in project.outputs],
+            location=pager.text(project.location, block=False),
+            places=[pager.place_link(s) for s in project.places],
+            topics=[pager.topic_link(s) for s in project.topics],
+            safeguard_categories=[
+                Row(label(k), Markup.escape(v) if v else None, k) for k, v in project.safeguard_categories.items()
+            ],
+            safeguards=section(
+                "safeguards", project.safeguards,
+                ("summary", "environmental_aspects", "involuntary_resettlement", "indigenous_peoples"),
+            ),
+            consultation=section("consultation", project.consultation, ("during_design", "during_implementation")),
+            business=section("business_opportunities", project.business_opportunities,
+                             ("consulting_services", "procurement")),
+            timetable=timetable_rows(pager, project),
+            related=pager.cards(self.site.products_by_project.get(number, ())),
+            present=present,
+            date_generated=pager.date(str(project.source.get("date_generated") or "")),
+        )
+        description = pager.text(project.description)
+        return self._page(
+            "project", number, "project.html", title, pager, source=project.origin.path,
+            meta_description=(description.plain[:300] if description else ""), boost=2.0,
+            toc=self._project_toc(context), **context,
+        )
+
+    def output(self, number: str, output_number: int) -> RenderedPage:
+        pager = self.pager(page_url("output", f"{number}/{output_number}", self.prefix))
+        project = self.site.library.projects[number]
+        view = pager.output_view(project, output_number, with_products=True)
+        title = f"{self.catalogue.label('output')} {output_number}: {view.statement.plain}"
+        return self._page(
+            "output", f"{number}/{output_number}", "output.html", title, pager, source=project.origin.path,
+            project=pager.project_link(number), output=view, meta_description=view.statement.plain, boost=1.5,
+        )
+
+    def knowledge_index(self) -> RenderedPage:
+        pager = self.pager(page_url("knowledge", lang_prefix=self.prefix))
+        cards = pager.cards(self.site.products_newest_first)
+        return self._page("knowledge", "", "knowledge.html", self.catalogue.label("knowledge"), pager, products=cards)
+
+    def product(self, product_id: str) -> RenderedPage:
+        pager = self.pager(page_url("product", product_id, self.prefix))
+        product = self.site.library.products[product_id]
+        translation = product.translations.get(self.lang)
+        in_original = product.language == self.lang
+        body = translation.body if translation else product.body
+        title = translation.title if translation else product.title
+        summary = (translation.summary if translation else product.summary) or ""
+        authors = translation.authors if translation else product.authors
+        body_lang = self.lang if (translation or in_original) else product.language
+        rendered = render(body.source, pager.resolver())
+        absolute = f"{self.info.url.rstrip('/')}/{pager.current}" if self.info.url else ""
+        project = self.site.library.projects.get(product.project) if product.project else None
+        return self._page(
+            "product", product_id, "product.html", title, pager, source=body.path,
+            meta_description=summary, toc=rendered.headings, boost=1.5,
+            product=product,
+            card=pager.card(product),
+            body=Localized(Markup(rendered.html), body_lang, body_lang != self.lang),
+            summary=summary,
+            authors=authors,
+            machine_translated=bool(translation and translation.machine_translated),
+            project_link=pager.project_link(project.number) if project else None,
+            outputs=[pager.output_view(project, n) for n in product.outputs] if project else [],
+            places=[pager.place_link(s) for s in product.places],
+            topics=[pager.topic_link(s) for s in product.topics],
+            related=pager.cards(self.site.related(product)),
+            citation=citation(product, title, authors, self.info.name, absolute),
+        )
+
+    def places_index(self) -> RenderedPage:
+        pager = self.pager(page_url("places", lang_prefix=self.prefix))
+        links = sorted((pager.place_link(s) for s in self.site.library.places), key=lambda link: link.title)
+        return self._page("places", "", "places.html", self.catalogue.label("places"), pager, links=links)
+
+    def place(self, slug: str) -> RenderedPage:
+        pager = self.pager(page_url("place", slug, self.prefix))
+        place = self.site.library.places[slug]
+        title, title_lang = pager.plain(place.name)
+        return self._page(
+            "place", slug, "place.html", title, pager, source=place.origin.path, title_lang=title_lang,
+            place=place, kind_label=self.catalogue.term("place_kind", place.kind),
+            parent=pager.place_link(place.parent) if place.parent else None,
+            description=pager.text(place.description),
+            projects=[pager.project_link(n) for n in self.site.projects_by_place.get(slug, ())],
+            products=pager.cards(self.site.products_by_place.get(slug, ())),
+        )
+
+    def topics_index(self) -> RenderedPage:
+        pager = self.pager(page_url("topics", lang_prefix=self.prefix))
+        links = sorted((pager.topic_link(s) for s in self.site.library.topics), key=lambda link: link.title)
+        return self._page("topics", "", "topics.html", self.catalogue.label("topics"), pager, links=links)
+
+    def topic(self, slug: str) -> RenderedPage:
+        pager = self.pager(page_url("topic", slug, self.prefix))
+        topic = self.site.library.topics[slug]
+        title, title_lang = pager.plain(topic.name)
+        return self._page(
+            "topic", slug, "topic.html", title, pager, source=topic.origin.path, title_lang=title_lang,
+            description=pager.text(topic.description),
+            projects=[pager.project_link(n) for n in self.site.projects_by_topic.get(slug, ())],
+            products=pager.cards(self.site.products_by_topic.get(slug, ())),
+        )
+
+    def free_page(self, slug: str) -> RenderedPage:
+        pager = self.pager(page_url("page", slug, self.prefix))
+        page = self.site.library.pages[slug]
+        title, body = page.translations.get(self.lang, (page.title, page.body))
+        rendered = render(body.source, pager.resolver())
+        return self._page(
+            "page", slug, "page.html", title, pager, source=body.path, toc=rendered.headings,
+            body=Markup(rendered.html),
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _free_text(self, slug: str, pager: Pager) -> Markup | None:
+        page = self.site.library.pages.get(slug)
+        if page is None:
+            return None
+        _, body = page.translations.get(self.lang, (page.title, page.body))
+        return Markup(render(body.source, pager.resolver()).html)
+
+    def _project_summary(self, pager: Pager, project: Any) -> dict[str, Any]:
+        title, lang = pager.plain(project.title)
+        return {
+            "number": project.number,
+            "title": title,
+            "title_lang": lang,
+            "url": pager.url("project", project.number),
+            "status": self.catalogue.term("status", project.status),
+            "countries": [self.catalogue.term("countries", c) for c in project.countries],
+            "modalities": [self.catalogue.term("modality", m) for m in project.modalities],
+            "sectors": [s.sector for s in project.sectors],
+        }
+
+    def _key_figures(self, pager: Pager) -> list[tuple[str, str]]:
+        lib = self.site.library
+        totals: dict[str, float] = {}
+        for project in lib.projects.values():
+            for funding in project.funding:
+                for source in funding.sources:
+                    if source.amount is not None and source.kind != "counterpart":
+                        totals[source.currency or ""] = totals.get(source.currency or "", 0) + source.amount
+        label = self.catalogue.label
+        figures = [
+            (label("projects"), str(len(lib.projects))),
+            (label("knowledge"), str(len(lib.products))),
+        ]
+        for currency, amount in sorted(totals.items()):
+            figures.append((label("total_funding"), pager.amount(amount, currency)))
+        return figures
+
+    def _project_toc(self, context: Mapping[str, Any]) -> tuple[Heading, ...]:
+        label = self.catalogue.label
+        wanted: list[tuple[str, str, bool]] = [
+            ("overview", label("project"), True),
+            ("description", label("description"), context["description"] is not None),
+            ("rationale", label("rationale"), context["rationale"] is not None),
+            ("results", f"{label('impact')}, {label('outcome')}, {label('outputs')}",
+             bool(context["impact"] or context["outcome"] or context["outputs"])),
+            ("safeguards", label("safeguards"), bool(context["safeguards"] or context["safeguard_categories"])),
+            ("consultation", label("consultation"), bool(context["consultation"])),
+            ("business", label("business_opportunities"), bool(context["business"])),
+            ("contacts", label("responsible_officer"), True),
+            ("timetable", label("timetable"), bool(context["timetable"])),
+            ("knowledge", label("related_knowledge"), True),
+        ]
+        return tuple(Heading(2, anchor, text) for anchor, text, shown in wanted if shown)
+
+
+RenderFunction = Callable[[], Iterator[RenderedPage]]

@@ -1,0 +1,222 @@
+"""Strict YAML reading that keeps where every key and value came from.
+
+PyYAML's safe loader still applies YAML 1.1 guesses (``no`` becomes False, ``1.10`` becomes
+1.1, ``0777`` an octal number, ``2020-09-14`` a date). Content is data whose types the JSON
+Schema decides, so this module builds plain Python values from PyYAML's node graph itself:
+plain scalars stay strings (``null``, ``~`` and empty become None) and are only turned into
+numbers or booleans later, where the schema asks for one (:func:`coerce_to_schema`).
+Aliases, tags and duplicate keys are refused with the position of the offending token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem, error
+
+Path_ = tuple[str | int, ...]
+"""A location inside a document: mapping keys and sequence indexes from the root."""
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?\Z")
+_STD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass
+class YamlDocument:
+    """A parsed YAML document: plain data plus the source position of every part."""
+
+    path: str
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    """Line and column (from 1) where the value at a path starts."""
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    """Line and column of the mapping key that names a path."""
+    plain: set[Path_] = field(default_factory=set)
+    """Paths of unquoted scalars: only these may be read as numbers or booleans."""
+
+    def position(self, where: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Best known position for a path, walking up to the nearest known parent."""
+        table = self.keys if key else self.values
+        probe = tuple(where)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if key and probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 1))
+
+    def error_at(self, where: Path_, message: str, *, key: bool = False) -> Problem:
+        line, col = self.position(where, key=key)
+        return error(self.path, line, col, message)
+
+
+class _AliasFound(Exception):
+    def __init__(self, line: int, column: int, anchor: str):
+        self.line, self.column, self.anchor = line, column, anchor
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe scanner and parser, with a composer that refuses aliases."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            mark = event.start_mark
+            raise _AliasFound(mark.line + 1, mark.column + 1, event.anchor)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one YAML document strictly; positions are shifted by ``line_offset`` lines.
+
+    Returns the document, or None with the problems that stopped it.
+    """
+    problems = list(_tab_problems(text, path, line_offset))
+    if problems:
+        return None, problems
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except _AliasFound as alias:
+        return None, [
+            error(
+                path,
+                alias.line + line_offset,
+                alias.column,
+                f"YAML alias '*{alias.anchor}' is not allowed in content; "
+                "write the value out in full where it is needed",
+            )
+        ]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        col = (mark.column + 1) if mark else 1
+        what = exc.problem or str(exc)
+        if exc.context:
+            what = f"{what} ({exc.context})"
+        return None, [error(path, line, col, f"invalid YAML: {what}")]
+    doc = YamlDocument(path=path, data=None)
+    if node is None:
+        doc.data = None
+        return doc, []
+    doc.data = _build(node, (), doc, problems, line_offset)
+    return doc, problems
+
+
+def _tab_problems(text: str, path: str, line_offset: int) -> Iterator[Problem]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent]:
+            yield error(
+                path,
+                number + line_offset,
+                line.index("\t") + 1,
+                "tab character in indentation; YAML indents with spaces only, replace the tab by spaces",
+            )
+
+
+def _build(node: Node, where: Path_, doc: YamlDocument, problems: list[Problem], offset: int) -> Any:
+    line, col = node.start_mark.line + 1 + offset, node.start_mark.column + 1
+    doc.values[where] = (line, col)
+    if node.tag not in _STD_TAGS and node.tag != "!":
+        problems.append(error(doc.path, line, col, f"YAML tag '{node.tag}' is not allowed in content; remove it"))
+    if isinstance(node, ScalarNode):
+        if node.style is None or node.style == "":
+            if node.value in _NULLS:
+                return None
+            doc.plain.add(where)
+        return node.value
+    if isinstance(node, SequenceNode):
+        return [_build(item, where + (i,), doc, problems, offset) for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            kline, kcol = key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1
+            if not isinstance(key_node, ScalarNode):
+                problems.append(error(doc.path, kline, kcol, "mapping keys must be plain text"))
+                continue
+            key = key_node.value
+            if key == "<<":
+                problems.append(
+                    error(doc.path, kline, kcol, "YAML merge keys ('<<') are not allowed; write the keys out")
+                )
+                continue
+            if key in result:
+                first = doc.keys[where + (key,)]
+                problems.append(
+                    error(
+                        doc.path,
+                        kline,
+                        kcol,
+                        f"duplicate key '{key}' (first defined at line {first[0]}); remove one of them",
+                    )
+                )
+                continue
+            doc.keys[where + (key,)] = (kline, kcol)
+            result[key] = _build(value_node, where + (key,), doc, problems, offset)
+        return result
+    return None  # pragma: no cover - PyYAML has no other node kinds
+
+
+def coerce_to_schema(doc: YamlDocument, schema_errors: list[Any]) -> bool:
+    """Turn plain scalars into the number or boolean a schema ``type`` error asked for.
+
+    ``schema_errors`` are jsonschema errors of a first validation pass. Returns True when a
+    value changed, so the caller validates again. Only unquoted scalars written in the
+    YAML 1.2 core forms (``true``/``false``, decimal numbers) are converted; ``no``,
+    ``0777`` stay text and the schema then reports them.
+    """
+    changed = False
+    for err in schema_errors:
+        if err.validator != "type":
+            continue
+        where = tuple(err.absolute_path)
+        if where not in doc.plain or not isinstance(err.instance, str):
+            continue
+        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        value = _convert(err.instance, wanted)
+        if value is not None:
+            _set(doc.data, where, value)
+            doc.plain.discard(where)
+            changed = True
+    return changed
+
+
+def _convert(text: str, wanted: list[str]) -> int | float | bool | None:
+    if "boolean" in wanted and text in ("true", "false"):
+        return text == "true"
+    if "integer" in wanted and _INT.match(text) and not re.match(r"[-+]?0[0-9]", text):
+        return int(text)
+    if "number" in wanted and _FLOAT.match(text) and not re.match(r"[-+]?0[0-9]", text):
+        number = float(text)
+        return int(number) if _INT.match(text) else number
+    return None
+
+
+def _set(data: Any, where: Path_, value: Any) -> None:
+    target = data
+    for part in where[:-1]:
+        target = target[part]
+    target[where[-1]] = value
