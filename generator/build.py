@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
@@ -150,7 +151,7 @@ def build(config: ProjectConfig, shell: Shell, *, check_links: bool = True) -> B
         report.seconds["render+shell"] = time.perf_counter() - mark
         if check_links:
             mark = time.perf_counter()
-            link_problems = check_site_links(staging)
+            link_problems = check_site_links(staging, urlsplit(config.site_url).path)
             report.seconds["links"] = time.perf_counter() - mark
             if has_errors(link_problems):
                 raise ContentError(link_problems)

@@ -54,8 +54,13 @@ def external_links(site_dir: Path) -> Iterator[tuple[str, str]]:
                 yield page.relative_to(site_dir).as_posix(), url
 
 
-def check_site_links(site_dir: Path) -> list[Problem]:
-    """Broken internal links and anchors, each named with its page and line."""
+def check_site_links(site_dir: Path, base_path: str = "/") -> list[Problem]:
+    """Broken internal links and anchors, each named with its page and line.
+
+    ``base_path`` is the path of ``site_url`` (``/ta-54037/``): root-absolute links under it
+    point into the site, as MkDocs writes them on 404.html.
+    """
+    base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     pages = {p.relative_to(site_dir).as_posix(): scan_page(p) for p in sorted(site_dir.rglob("*.html"))}
     problems: list[Problem] = []
     for page, scan in pages.items():
@@ -68,8 +73,13 @@ def check_site_links(site_dir: Path) -> list[Problem]:
                 target = page
             else:
                 base = posixpath.dirname(page)
-                target = posixpath.normpath(posixpath.join(base, target_path)) if not target_path.startswith("/") \
-                    else target_path.lstrip("/")
+                if target_path.startswith("/"):
+                    if not target_path.startswith(base_path):
+                        problems.append(error(f"site/{page}", line, 1, f"link '{url}' points outside the site"))
+                        continue
+                    target = posixpath.normpath(target_path[len(base_path):] or ".")
+                else:
+                    target = posixpath.normpath(posixpath.join(base, target_path))
                 if target == ".":
                     target = ""
                 if target.startswith(".."):

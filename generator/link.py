@@ -158,18 +158,28 @@ def link_library(library: Library) -> tuple[LinkedSite, list[Problem]]:
         products_newest_first=tuple(p.id for p in products),
     )
     for markdown in _all_markdown(library):
-        for ref in find_references(markdown.source, markdown.first_line):
+        for ref in find_references(markdown.source, markdown.first_line, markdown.indent):
             if site.resolve(ref.scheme, ref.target) is None:
                 problems.append(
-                    error(
-                        markdown.path,
-                        ref.line,
-                        ref.column,
-                        f"link to {ref.scheme}:{ref.target}, which does not exist; "
-                        f"check the {ref.scheme} {'number' if ref.scheme == 'project' else 'id'}",
-                    )
+                    error(markdown.path, ref.line, ref.column, _dangling_message(ref.scheme, ref.target, library))
                 )
     return site, problems
+
+
+def _dangling_message(scheme: str, target: str, library: Library) -> str:
+    number, _, rest = target.partition("/")
+    project = library.projects.get(number) if scheme == "project" else None
+    if project is not None and rest:
+        # The project exists, so the part after it is what is wrong; say which outputs there are.
+        known = ", ".join(str(o.number) for o in project.outputs) or "none"
+        output = rest.removeprefix("outputs/")
+        if rest.startswith("outputs/") and output.isdigit():
+            return f"link to {scheme}:{target}, which does not exist; project {number} has no output " \
+                   f"{output} (its outputs: {known})"
+        return f"link to {scheme}:{target}, which does not exist; after the project number only " \
+               f"/outputs/<number> may follow (its outputs: {known})"
+    what = {"project": "project number", "knowledge": "knowledge product id"}.get(scheme, f"{scheme} slug")
+    return f"link to {scheme}:{target}, which does not exist; check the {what}"
 
 
 def _freeze(index: Mapping[str, list[str]] | Mapping[tuple[str, int], list[str]]) -> dict:  # type: ignore[type-arg]
@@ -207,16 +217,23 @@ def _check_product(product: KnowledgeProduct, library: Library) -> Iterator[Prob
 
 
 def _check_outputs(project: ProjectRecord, problems: list[Problem]) -> None:
-    seen: dict[int, int] = {}
+    """A repeated output number is an error at every place it is used."""
+    places: dict[int, list[int]] = defaultdict(list)
     for i, output in enumerate(project.outputs):
-        if output.number in seen:
+        places[output.number].append(i)
+    for number, indexes in places.items():
+        if len(indexes) < 2:
+            continue
+        positions = [project.origin.at("outputs", i, "number") for i in indexes]
+        for pos in positions:
+            others = ", ".join(str(p.line) for p in positions if p != pos)
             problems.append(
                 Problem(
-                    project.origin.at("outputs", i, "number"),
-                    f"output number {output.number} is used twice in this project; number outputs 1, 2, 3...",
+                    pos,
+                    f"output number {number} is used more than once in this project (also at line {others}); "
+                    "number outputs 1, 2, 3...",
                 )
             )
-        seen[output.number] = i
 
 
 def _all_markdown(library: Library) -> Iterator[Markdown]:
@@ -229,9 +246,9 @@ def _all_markdown(library: Library) -> Iterator[Markdown]:
     for project in library.projects.values():
         for where, text in _project_texts(project):
             for lang, source in text.by_lang.items():
-                line, _ = project.origin.positions.get(where + (lang,), project.origin.positions.get(where, (1, 1)))
-                # Block scalars start on the line after the key; positions are approximate there.
-                yield Markdown(source, project.origin.path, line)
+                line, col = project.origin.positions.get(where + (lang,), project.origin.positions.get(where, (1, 1)))
+                # Exact for block scalars (every line is indented alike) and one-line values.
+                yield Markdown(source, project.origin.path, line, col - 1)
 
 
 def _project_texts(project: ProjectRecord) -> Iterator[tuple[tuple[str | int, ...], Text]]:

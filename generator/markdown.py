@@ -147,7 +147,7 @@ def plain_text(source: str) -> str:
     return " ".join(" ".join(words).split())
 
 
-def find_references(source: str, first_line: int = 1) -> Iterator[Reference]:
+def find_references(source: str, first_line: int = 1, indent: int = 0) -> Iterator[Reference]:
     """Every content reference in a Markdown text, at its file line and column."""
     lines = source.split("\n")
     for token in _parser().parse(source):
@@ -162,7 +162,7 @@ def find_references(source: str, first_line: int = 1) -> Iterator[Reference]:
             if not match:
                 continue
             line, column = _locate(lines, start, end, f"]({href}")
-            yield Reference(match["scheme"], match["target"], first_line + line, column + 2)
+            yield Reference(match["scheme"], match["target"], first_line + line, column + 2 + indent)
 
 
 def _locate(lines: list[str], start: int, end: int, needle: str) -> tuple[int, int]:

@@ -8,6 +8,7 @@ drives. Moving to another site shell means rewriting this module only.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from importlib import resources
@@ -75,6 +76,18 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             theme_dirs.insert(position, str(overrides))
         config.extra_css.append(f"{ASSET_DIR}/ksite.css")
         config.theme["language"] = self.lang
+        if config.site_url and self.lang != self.project.default_language:
+            config.site_url = config.site_url.rstrip("/") + f"/{self.lang}/"
+        config.extra["ksite_labels"] = load_catalogue(self.lang, self.project.templates_dir / "i18n").labels
+        names = {lang: load_catalogue(lang, self.project.templates_dir / "i18n").language_name
+                 for lang in self.project.languages}
+        if len(names) > 1:
+            # Material shows its language selector when extra.alternate is set; the packaged
+            # partials/alternate.html override points each entry at the same page.
+            config.extra["alternate"] = [
+                {"name": name, "lang": lang, "link": self._root_of(lang)} for lang, name in names.items()
+            ]
+            config.extra["ksite_language_names"] = names
         if config.nav is None:
             labels = load_catalogue(self.lang, self.project.templates_dir / "i18n").labels
             config.nav = [
@@ -85,6 +98,12 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
                 {labels["topics"]: "topics/index.md"},
             ]
         return config
+
+    def _root_of(self, lang: str) -> str:
+        """The home of ``lang`` relative to the root of this language's build."""
+        assert self.project is not None
+        up = "" if self.lang == self.project.default_language else "../"
+        return "./" if lang == self.lang else up + ("" if lang == self.project.default_language else f"{lang}/")
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.project is not None
@@ -132,12 +151,21 @@ def _is_content_source(file: File, docs_dir: Path) -> bool:
 
 
 def _stub(page: RenderedPage) -> str:
-    """The Markdown MkDocs sees: front matter only; ``on_page_content`` supplies the HTML."""
-    meta: dict[str, Any] = {"title": page.title}
+    """The Markdown MkDocs sees: front matter only; ``on_page_content`` supplies the HTML.
+
+    MkDocs' theme environment does not autoescape (Material writes ``{{ page.meta.title }}``
+    into <title> and the header), so the texts are handed over as escaped HTML.
+    """
+    meta: dict[str, Any] = {"title": html.escape(page.title)}
     if page.description:
-        meta["description"] = page.description
+        meta["description"] = html.escape(page.description)
     if page.search_boost != 1.0:
         meta["search"] = {"boost": page.search_boost}
+    meta["ksite"] = {
+        "kind": page.kind,
+        "lang": page.lang,
+        "alternates": [{"lang": lang, "url": url, "absolute": absolute} for lang, url, absolute in page.alternates],
+    }
     return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
 
 

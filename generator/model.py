@@ -162,6 +162,8 @@ class Markdown:
     source: str
     path: str
     first_line: int
+    indent: int = 0
+    """Columns before the text on each line (a YAML block scalar's indentation)."""
 
 
 @dataclass(frozen=True)

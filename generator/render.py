@@ -54,6 +54,8 @@ class RenderedPage:
     source: str | None = None
     """Content file the page comes from, relative to the project root."""
     search_boost: float = 1.0
+    alternates: tuple[tuple[str, str, str], ...] = ()
+    """(language, URL relative to this page, absolute URL or "") of this page in every language."""
     prefix: str = ""
     """The language's folder (``zh/``); each language is its own MkDocs build rooted there."""
 
@@ -107,6 +109,7 @@ class Renderer:
         html = self.env.get_template(template).render(
             t=self.catalogue.label,
             term=self.catalogue.term,
+            tr=self._term_markup,
             lang=self.lang,
             site=self.info,
             root=relative_url(self.prefix, pager.current) if self.prefix else relative_url("", pager.current),
@@ -115,6 +118,7 @@ class Renderer:
             **context,
         )
         return RenderedPage(
+            alternates=self._alternates(pager.current),
             url=pager.current, title=title, html=html, lang=self.lang, kind=kind, key=key,
             toc=tuple(toc), description=meta_description, source=source, search_boost=boost,
             prefix=self.prefix,
@@ -242,7 +246,11 @@ class Renderer:
         project = self.site.library.projects.get(product.project) if product.project else None
         return self._page(
             "product", product_id, "product.html", title, pager, source=body.path,
-            meta_description=summary, toc=rendered.headings, boost=1.5,
+            meta_description=summary, boost=1.5,
+            # Headings of an untranslated body stay out of the TOC: it is interface text.
+            toc=(rendered.headings if body_lang == self.lang else ())
+            + (Heading(2, "cite-this", self.catalogue.label("cite_this")),)
+            + ((Heading(2, "related", self.catalogue.label("related")),) if self.site.related(product) else ()),
             product=product,
             card=pager.card(product),
             body=Localized(Markup(rendered.html), body_lang, body_lang != self.lang),
@@ -303,6 +311,24 @@ class Renderer:
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def _term_markup(self, vocabulary: str, value: str | None, source_lang: str = "en") -> Markup:
+        """A term of a record in the page's language; untranslated, it keeps its own ``lang``."""
+        if value is None:
+            return Markup("")
+        if self.catalogue.has_term(vocabulary, value) or source_lang == self.lang:
+            return Markup.escape(self.catalogue.term(vocabulary, value))
+        return Markup('<span lang="{}">{}</span>').format(source_lang, value)
+
+    def _alternates(self, url: str) -> tuple[tuple[str, str, str], ...]:
+        """The same page in each site language (every page kind exists in every language)."""
+        path = url[len(self.prefix):]
+        base = self.info.url.rstrip("/") + "/" if self.info.url else ""
+        result = []
+        for lang in self.info.languages:
+            target = ("" if lang == self.info.default_language else f"{lang}/") + path
+            result.append((lang, relative_url(target, url), base + target if base else ""))
+        return tuple(result)
+
     def _free_text(self, slug: str, pager: Pager) -> Markup | None:
         page = self.site.library.pages.get(slug)
         if page is None:
@@ -346,7 +372,7 @@ class Renderer:
             ("overview", label("project"), True),
             ("description", label("description"), context["description"] is not None),
             ("rationale", label("rationale"), context["rationale"] is not None),
-            ("results", f"{label('impact')}, {label('outcome')}, {label('outputs')}",
+            ("results", label("results"),
              bool(context["impact"] or context["outcome"] or context["outputs"])),
             ("safeguards", label("safeguards"), bool(context["safeguards"] or context["safeguard_categories"])),
             ("consultation", label("consultation"), bool(context["consultation"])),

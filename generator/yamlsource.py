@@ -115,7 +115,13 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument
         col = (mark.column + 1) if mark else 1
         what = exc.problem or str(exc)
         if exc.context:
-            what = f"{what} ({exc.context})"
+            started = exc.context_mark
+            if started is not None and mark is not None and started.line != mark.line:
+                # The real mistake is usually where the construct began (an unclosed bracket).
+                what = f"{what} ({exc.context} that starts at line {started.line + 1 + line_offset}, " \
+                       f"column {started.column + 1})"
+            else:
+                what = f"{what} ({exc.context})"
         return None, [error(path, line, col, f"invalid YAML: {what}")]
     doc = YamlDocument(path=path, data=None)
     if node is None:
@@ -139,6 +145,8 @@ def _tab_problems(text: str, path: str, line_offset: int) -> Iterator[Problem]:
 
 def _build(node: Node, where: Path_, doc: YamlDocument, problems: list[Problem], offset: int) -> Any:
     line, col = node.start_mark.line + 1 + offset, node.start_mark.column + 1
+    if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+        line, col = _block_text_start(node, offset)
     doc.values[where] = (line, col)
     if node.tag not in _STD_TAGS and node.tag != "!":
         problems.append(error(doc.path, line, col, f"YAML tag '{node.tag}' is not allowed in content; remove it"))
@@ -178,6 +186,17 @@ def _build(node: Node, where: Path_, doc: YamlDocument, problems: list[Problem],
             result[key] = _build(value_node, where + (key,), doc, problems, offset)
         return result
     return None  # pragma: no cover - PyYAML has no other node kinds
+
+
+def _block_text_start(node: ScalarNode, offset: int) -> tuple[int, int]:
+    """Where a block scalar's text begins: the first non-blank line after its ``|``/``>``
+    indicator, so that lines inside the text (Markdown references) map onto file lines."""
+    mark = node.start_mark
+    following = (mark.buffer or "")[mark.pointer :].split("\n")[1:]
+    for number, text in enumerate(following, start=mark.line + 2):
+        if text.strip(" \0"):
+            return number + offset, len(text) - len(text.lstrip(" ")) + 1
+    return mark.line + 1 + offset, mark.column + 1
 
 
 def coerce_to_schema(doc: YamlDocument, schema_errors: list[Any]) -> bool:

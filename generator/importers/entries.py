@@ -105,7 +105,12 @@ class _Cutter:
         if spec.field and spec.kind is not Kind.SECTION and _target(spec, label) in self.seen:
             return False
         cur = self.current
-        if cur is not None and cur.spec is not None and cur.spec.kind is Kind.LIST:
+        if (
+            cur is not None
+            and cur.spec is not None
+            and cur.spec.kind is Kind.LIST
+            and any(ln.text for ln in cur.lines)
+        ):
             choices = VOCABULARIES.get(cur.spec.field)
             if choices and vocab.repair_vocabulary(whole_line, choices) is not None:
                 return False
@@ -200,7 +205,9 @@ def entries_from_rows(rows: list[Row]) -> list[Entry]:
         cur = cut.current
         open_block = cur is not None and cur.spec is not None and cur.spec.kind in (Kind.BLOCK, Kind.LIST)
         cur_has_value = cur is not None and any(ln.text for ln in cur.lines)
-        text_line = Line(" ".join(p for p in [first, *(v.text for v in row.values)] if p), row.line, row.column)
+        text_line = Line(
+            " ".join(p for p in [first, *(v.text for v in row.values)] if p), row.line, row.column
+        )
         if not first and cur is not None and (cur_has_value or open_block):
             for value in row.values:
                 cur.add(value)
@@ -209,8 +216,9 @@ def entries_from_rows(rows: list[Row]) -> list[Entry]:
             for value in row.values:
                 assert cut.current is not None
                 cut.current.add(value)
-        elif cur is not None and (open_block or (cur_has_value and cur.spec is not None
-                                                  and cur.spec.kind is Kind.NARRATIVE)):
+        elif cur is not None and (
+            open_block or (cur_has_value and cur.spec is not None and cur.spec.kind is Kind.NARRATIVE)
+        ):
             cur.add(text_line)
         elif text_line.text:
             cut.start("", None, row.line, row.column, cur.label if cur is not None else "")

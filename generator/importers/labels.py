@@ -60,11 +60,18 @@ def _gender(value: str) -> bool:
 
 
 def _category(value: str) -> bool:
-    return not value or re.fullmatch(r"(?:[ABC]|FI|FI-[ABC]|B/C|A/B|None|-|Not applicable)\s*", value) is not None
+    return (
+        not value
+        or re.fullmatch(r"(?:[ABC]|FI|FI-[ABC]|B/C|A/B|None|-|Not applicable)\s*", value) is not None
+    )
 
 
 def _date_like(value: str) -> bool:
-    return not value or value.strip() == "-" or re.match(r"\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d\d-\d\d", value) is not None
+    return (
+        not value
+        or value.strip() == "-"
+        or re.match(r"\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d\d-\d\d", value) is not None
+    )
 
 
 S, L, N, B, H = Kind.SCALAR, Kind.LIST, Kind.NARRATIVE, Kind.BLOCK, Kind.SECTION
@@ -88,9 +95,13 @@ LABELS: tuple[LabelSpec, ...] = (
     LabelSpec(("Sector",), "sector", S, _capitalised),
     LabelSpec(("Subsector",), "subsector", S, _capitalised),
     LabelSpec(
-        ("Gender Equity and Mainstreaming Categories", "Gender Mainstreaming Categories",
-         "Gender Equity and Mainstreaming"),
-        "gender", S,
+        (
+            "Gender Equity and Mainstreaming Categories",
+            "Gender Mainstreaming Categories",
+            "Gender Equity and Mainstreaming",
+        ),
+        "gender",
+        S,
     ),
     LabelSpec(("Gender",), "gender", S, _gender),
     LabelSpec(("Description",), "description", N, _capitalised),
@@ -104,23 +115,34 @@ LABELS: tuple[LabelSpec, ...] = (
     LabelSpec(("Safeguard Categories",), "", H, opens="categories"),
     LabelSpec(("Environment",), "safeguards.categories.environment", S, _category, section="categories"),
     LabelSpec(
-        ("Involuntary Resettlement",), "safeguards.categories.involuntary_resettlement", S, _category,
+        ("Involuntary Resettlement",),
+        "safeguards.categories.involuntary_resettlement",
+        S,
+        _category,
         section="categories",
     ),
     LabelSpec(
-        ("Indigenous Peoples",), "safeguards.categories.indigenous_peoples", S, _category, section="categories"
+        ("Indigenous Peoples",),
+        "safeguards.categories.indigenous_peoples",
+        S,
+        _category,
+        section="categories",
     ),
     LabelSpec(
         ("Summary of Environmental and Social Aspects", "Summary of Environmental and Social Issues"),
-        "safeguards.summary", N,
+        "safeguards.summary",
+        N,
     ),
     LabelSpec(("Environmental Aspects",), "safeguards.environmental_aspects", N),
     LabelSpec(("Involuntary Resettlement",), "safeguards.involuntary_resettlement", N),
     LabelSpec(("Indigenous Peoples",), "safeguards.indigenous_peoples", N),
     LabelSpec(
-        ("Stakeholder Communication, Participation, and Consultation",
-         "Stakeholder Communication, Participation and Consultation"),
-        "", H,
+        (
+            "Stakeholder Communication, Participation, and Consultation",
+            "Stakeholder Communication, Participation and Consultation",
+        ),
+        "",
+        H,
     ),
     LabelSpec(("During Project Design",), "consultation.during_design", N),
     LabelSpec(("During Project Implementation",), "consultation.during_implementation", N),
@@ -152,7 +174,13 @@ LABELS: tuple[LabelSpec, ...] = (
     LabelSpec(("Milestones",), "extra", N),
 )
 
-ANCHORS = ("Project Name", "Project Number", "Project/Program Number", "PDS Creation Date", "PDS Updated as of")
+ANCHORS = (
+    "Project Name",
+    "Project Number",
+    "Project/Program Number",
+    "PDS Creation Date",
+    "PDS Updated as of",
+)
 """Labels one of which opens the data sheet proper; what comes before them is page chrome."""
 
 VOCABULARIES: dict[str, tuple[str, ...]] = {
@@ -192,7 +220,7 @@ def match_label(line: str, section: str | None) -> LabelMatch | None:
             continue
         if not line.startswith(text):
             continue
-        rest = line[len(text):]
+        rest = line[len(text) :]
         if rest and rest[0] not in " :\t":
             continue
         value = rest.lstrip(" :\t")
@@ -220,5 +248,5 @@ def wrapped_label(line: str, following: str) -> tuple[str, str] | None:
             continue
         head = text[: -len(tail) - 1]
         if len(head.split()) >= 2 and line.startswith(head + " ") and not line.startswith(text):
-            return text, line[len(head) + 1:].strip()
+            return text, line[len(head) + 1 :].strip()
     return None

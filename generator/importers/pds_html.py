@@ -7,8 +7,10 @@ paragraphs become Markdown paragraphs, links Markdown links, nested table rows o
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
 
 from .entries import Line, Row
 
@@ -24,8 +26,9 @@ def _inline(node: Tag | NavigableString) -> str:
     inner = "".join(_inline(child) for child in node.children if isinstance(child, Tag | NavigableString))
     if name == "br":
         return "\n"
-    if name == "a" and node.get("href") and inner.strip():
-        return f"[{inner.strip()}]({node.get('href')})"
+    href = node.get("href")
+    if name == "a" and isinstance(href, str) and inner.strip() and inner.strip() != href.strip():
+        return f"[{inner.strip()}]({href.strip()})"
     if name in ("strong", "b") and inner.strip():
         return f"**{inner.strip()}**"
     if name in ("em", "i") and inner.strip():
@@ -51,7 +54,9 @@ def _blocks(node: Tag) -> list[str]:
             continue
         if isinstance(child, Tag) and child.name == "tr":
             flush()
-            cells = [_SPACE.sub(" ", _inline(td)).strip() for td in child.find_all(["td", "th"], recursive=False)]
+            cells = [
+                _SPACE.sub(" ", _inline(td)).strip() for td in child.find_all(["td", "th"], recursive=False)
+            ]
             line = " ".join(c for c in cells if c)
             if line:
                 out.append(line)
@@ -109,15 +114,28 @@ def _cell_lines(cells: list[Tag]) -> list[Line]:
     return lines
 
 
-def page_rows(html: str) -> tuple[list[Row], list[str]]:
-    """Label rows of a saved PDS page (table rows, ``dt``/``dd`` pairs, Drupal field
-    labels) and, as fallback or chrome, the page's text lines in reading order."""
+@dataclass(frozen=True, slots=True)
+class HtmlPage:
+    """What a saved PDS page holds for the importer."""
+
+    rows: tuple[Row, ...]
+    """Label rows: table rows, ``dt``/``dd`` pairs, Drupal field labels, in source order."""
+    text: tuple[str, ...]
+    """The page's text lines in reading order, for pages without label rows."""
+    title: str
+    """The ``title`` element, which on adb.org names the project number and name."""
+    heading: str
+    """The first ``h1``."""
+
+
+def read_page(html: str) -> HtmlPage:
+    """Parse a saved PDS page."""
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(["script", "style", "noscript"]):
         tag.decompose()
     rows: list[Row] = []
     for tr in soup.find_all("tr"):
-        if tr.find_parent("td") is not None or tr.find_parent("th") is not None:
+        if tr.find_parent(["td", "th"]) is not None:
             continue
         cells = tr.find_all(["th", "td"], recursive=False)
         if not cells:
@@ -125,22 +143,15 @@ def page_rows(html: str) -> tuple[list[Row], list[str]]:
         line, col = _pos(tr)
         first = _SPACE.sub(" ", cells[0].get_text(" ")).strip()
         rows.append(Row(first, tuple(_cell_lines(cells[1:])), line, col, has_cells=len(cells) > 1))
-    for dt in soup.find_all("dt"):
-        dd = dt.find_next_sibling("dd")
-        line, col = _pos(dt)
-        first = _SPACE.sub(" ", dt.get_text(" ")).strip()
-        rows.append(Row(first, tuple(_cell_lines([dd] if isinstance(dd, Tag) else [])), line, col))
-    for label in soup.select(".field-label, .views-label"):
-        value = label.find_next_sibling()
+    pairs = [(dt, dt.find_next_sibling("dd")) for dt in soup.find_all("dt")]
+    pairs += [(lab, lab.find_next_sibling()) for lab in soup.select(".field-label, .views-label")]
+    for label, value in pairs:
         line, col = _pos(label)
         first = _SPACE.sub(" ", label.get_text(" ")).strip()
         rows.append(Row(first, tuple(_cell_lines([value] if isinstance(value, Tag) else [])), line, col))
     rows.sort(key=lambda r: (r.line, r.column))
     body = soup.body if soup.body is not None else soup
-    text_lines = _blocks(body)
-    title = soup.title.get_text(" ").strip() if soup.title is not None else ""
-    heading = soup.find("h1")
-    chrome = [title] if title else []
-    if isinstance(heading, Tag):
-        chrome.append(_SPACE.sub(" ", heading.get_text(" ")).strip())
-    return rows, chrome + ["\f"] + text_lines
+    title = _SPACE.sub(" ", soup.title.get_text(" ")).strip() if soup.title is not None else ""
+    h1 = soup.find("h1")
+    heading = _SPACE.sub(" ", h1.get_text(" ")).strip() if isinstance(h1, Tag) else ""
+    return HtmlPage(tuple(rows), tuple(_blocks(body)), title, heading)

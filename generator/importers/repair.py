@@ -24,7 +24,9 @@ class Note:
 
 _QUESTION_APOSTROPHE = re.compile(r"(?<=[A-Za-z])\?(?=(?:s|t|ll|re|ve|d|m)\b)")
 _DOUBLED_APOSTROPHE = re.compile(r"(?<=[A-Za-z])''(?=[A-Za-z])")
-_MOJIBAKE = re.compile(r"[\u00c2\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,2}")
+_MOJIBAKE = re.compile(
+    r"[\u00c2\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,2}"
+)
 _LOST_APOSTROPHE = re.compile(r"\b(ADB|PRC|[A-Z]{2,5}) s\b")
 _LONE_QUOTE_DASH = re.compile(r"(?<=\w) \" (?=\w)")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -63,8 +65,11 @@ def _fix_ligatures(text: str, notes: list[Note]) -> str:
             return whole.capitalize() if word[0].isupper() else whole
         if low in LIGATURE_DOUBTFUL:
             notes.append(
-                Note(m.start() + 1, f"'{word}' may be '{LIGATURE_DOUBTFUL[low]}' with letters lost in PDF "
-                     "conversion; left as it is, check the source")
+                Note(
+                    m.start() + 1,
+                    f"'{word}' may be '{LIGATURE_DOUBTFUL[low]}' with letters lost in PDF "
+                    "conversion; left as it is, check the source",
+                )
             )
         return word
 
@@ -81,13 +86,25 @@ def repair_text(text: str, *, ligatures: bool = False) -> tuple[str, list[Note]]
     if ligatures:
         text = _fix_ligatures(text, notes)
     for m in _LOST_APOSTROPHE.finditer(text):
-        notes.append(Note(m.start() + 1, f"'{m.group(0)}' looks like \"{m.group(1)}'s\" with its apostrophe lost; "
-                          "left as it is, check the source"))
+        notes.append(
+            Note(
+                m.start() + 1,
+                f"'{m.group(0)}' looks like \"{m.group(1)}'s\" with its apostrophe lost; "
+                "left as it is, check the source",
+            )
+        )
     for m in _LONE_QUOTE_DASH.finditer(text):
         if text.count('"') % 2:
-            notes.append(Note(m.start() + 2, "a lone '\"' between words may be a damaged dash; "
-                              "left as it is, check the source"))
+            notes.append(
+                Note(
+                    m.start() + 2,
+                    "a lone '\"' between words may be a damaged dash; left as it is, check the source",
+                )
+            )
     if "\ufffd" in text:
-        notes.append(Note(text.index("\ufffd") + 1, "text holds U+FFFD, a character lost in decoding; "
-                          "check the source"))
+        notes.append(
+            Note(
+                text.index("\ufffd") + 1, "text holds U+FFFD, a character lost in decoding; check the source"
+            )
+        )
     return text, notes
