@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -51,7 +51,9 @@ def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
 
 def site_info(config: ProjectConfig) -> SiteInfo:
     return SiteInfo(
-        name=config.site_name, url=config.site_url, languages=config.languages,
+        name=config.site_name,
+        url=config.site_url,
+        languages=config.languages,
         default_language=config.default_language,
     )
 
@@ -120,7 +122,7 @@ def source_date_epoch(site: LinkedSite) -> int:
         if isinstance(generated, str):
             dates.append(generated)
     newest = max(dates, default="2000-01-01")
-    return int(datetime.fromisoformat(newest).replace(tzinfo=timezone.utc).timestamp())
+    return int(datetime.fromisoformat(newest).replace(tzinfo=UTC).timestamp())
 
 
 def build(config: ProjectConfig, shell: Shell, *, check_links: bool = True) -> BuildReport:

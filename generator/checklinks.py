@@ -75,9 +75,11 @@ def check_site_links(site_dir: Path, base_path: str = "/") -> list[Problem]:
                 base = posixpath.dirname(page)
                 if target_path.startswith("/"):
                     if not target_path.startswith(base_path):
-                        problems.append(error(f"site/{page}", line, 1, f"link '{url}' points outside the site"))
+                        problems.append(
+                            error(f"site/{page}", line, 1, f"link '{url}' points outside the site")
+                        )
                         continue
-                    target = posixpath.normpath(target_path[len(base_path):] or ".")
+                    target = posixpath.normpath(target_path[len(base_path) :] or ".")
                 else:
                     target = posixpath.normpath(posixpath.join(base, target_path))
                 if target == ".":
@@ -89,16 +91,22 @@ def check_site_links(site_dir: Path, base_path: str = "/") -> list[Problem]:
                 if candidate.is_dir() or target_path.endswith("/") or target == "":
                     target = posixpath.join(target, "index.html") if target else "index.html"
                 elif not candidate.exists():
-                    problems.append(error(f"site/{page}", line, 1, f"broken link '{url}': {target} does not exist"))
+                    problems.append(
+                        error(f"site/{page}", line, 1, f"broken link '{url}': {target} does not exist")
+                    )
                     continue
             if not (site_dir / target).exists():
-                problems.append(error(f"site/{page}", line, 1, f"broken link '{url}': {target} does not exist"))
+                problems.append(
+                    error(f"site/{page}", line, 1, f"broken link '{url}': {target} does not exist")
+                )
                 continue
             fragment = unquote(parts.fragment)
             if fragment and tag == "a" and target.endswith(".html"):
                 ids = pages[target].ids if target in pages else set()
                 if fragment not in ids:
                     problems.append(
-                        error(f"site/{page}", line, 1, f"broken anchor '{url}': no id '{fragment}' in {target}")
+                        error(
+                            f"site/{page}", line, 1, f"broken anchor '{url}': no id '{fragment}' in {target}"
+                        )
                     )
     return problems

@@ -27,9 +27,17 @@ def _report(problems: Sequence[Problem], fmt: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .build import check
+    from .build import check, load_site
+    from .translations import coverage, format_coverage, required_problems
 
-    problems = check(_config(args))
+    config = _config(args)
+    problems = check(config)
+    if args.translations or args.require:
+        site, _ = load_site(config)
+        reports = coverage(site, config.languages)
+        if args.translations:
+            print(format_coverage(reports), file=sys.stderr if args.format == "json" else sys.stdout)
+        problems += required_problems(reports, args.require or [])
     _report(problems, args.format)
     if args.format == "text":
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
@@ -66,11 +74,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ksite", description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("-f", "--config-file", default="mkdocs.yml", help="the site's mkdocs.yml (default: ./mkdocs.yml)")
+    parser.add_argument(
+        "-f", "--config-file", default="mkdocs.yml", help="the site's mkdocs.yml (default: ./mkdocs.yml)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="validate content and templates; print every problem; write nothing")
-    check.add_argument("--format", choices=["text", "json", "github"], default="text")
+    check.add_argument("--format", choices=["text", "json", "github"], default="text",
+                       help="text for people, github for workflow annotations, json for tools")
+    check.add_argument("--translations", action="store_true",
+                       help="also report translation coverage per language (missing and out-of-date texts)")
+    check.add_argument("--require", action="append", metavar="LANG",
+                       help="fail when any text lacks an up-to-date translation into LANG (repeatable)")
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="check, build into a temporary folder, check links, replace site/")
@@ -102,8 +117,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         _report(exc.problems, getattr(args, "format", "text") if args.command == "check" else "text")
         errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
-        print(f"{args.command} failed: {errors} error{'s' * (errors != 1)}; site/ was left unchanged"
-              if args.command == "build" else f"{args.command} failed", file=sys.stderr)
+        print(
+            f"{args.command} failed: {errors} error{'s' * (errors != 1)}; site/ was left unchanged"
+            if args.command == "build"
+            else f"{args.command} failed",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130

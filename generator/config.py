@@ -62,14 +62,22 @@ def load_config(config_file: Path) -> ProjectConfig:
     """Read ``mkdocs.yml``; a missing or unreadable file is a positioned error."""
     config_file = config_file.resolve()
     if not config_file.is_file():
-        raise ContentError([error(str(config_file), 0, 0, "no mkdocs.yml here; run ksite in the project folder or pass -f")])
+        raise ContentError(
+            [error(str(config_file), 0, 0, "no mkdocs.yml here; run ksite in the project folder or pass -f")]
+        )
     try:
         data = yaml.load(config_file.read_text("utf-8"), Loader=_ConfigLoader) or {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ContentError(
-            [error(config_file.name, (mark.line + 1) if mark else 0, (mark.column + 1) if mark else 0,
-                   f"invalid YAML: {exc.problem}")]
+            [
+                error(
+                    config_file.name,
+                    (mark.line + 1) if mark else 0,
+                    (mark.column + 1) if mark else 0,
+                    f"invalid YAML: {exc.problem}",
+                )
+            ]
         ) from None
     root = config_file.parent
     options = plugin_options(data)

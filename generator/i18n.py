@@ -32,7 +32,9 @@ class Catalogue:
         try:
             return self.labels[key]
         except KeyError:
-            raise KeyError(f"no interface text '{key}' for language '{self.lang}' in the i18n catalogue") from None
+            raise KeyError(
+                f"no interface text '{key}' for language '{self.lang}' in the i18n catalogue"
+            ) from None
 
     def term(self, vocabulary: str, value: str | None) -> str:
         """A controlled term in this language; unknown terms are shown as written."""

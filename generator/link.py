@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .errors import Problem, error
 from .markdown import find_references
-from .model import KnowledgeProduct, Library, Markdown, Origin, ProjectRecord, Text
+from .model import KnowledgeProduct, Library, Markdown, Origin, ProjectRecord, Text, Where
 
 PRODUCT_ORDER = "newest first"
 
@@ -76,9 +76,9 @@ class LinkedSite:
             if not rest:
                 return page_url("project", number)
             parts = rest.split("/")
-            if len(parts) == 2 and parts[0] == "outputs" and parts[1].isdigit():
-                if project.output(int(parts[1])) is not None:
-                    return page_url("output", f"{number}/{parts[1]}")
+            is_output = len(parts) == 2 and parts[0] == "outputs" and parts[1].isdigit()
+            if is_output and project.output(int(parts[1])) is not None:
+                return page_url("output", f"{number}/{parts[1]}")
             return None
         if scheme == "knowledge":
             return page_url("product", target) if target in lib.products else None
@@ -134,15 +134,19 @@ def link_library(library: Library) -> tuple[LinkedSite, list[Problem]]:
         for slug in product.topics:
             by_topic[slug].append(product.id)
     for project in sorted(library.projects.values(), key=lambda p: p.number):
-        problems.extend(_check_tags(project.origin, "places", project.places, library.places))
-        problems.extend(_check_tags(project.origin, "topics", project.topics, library.topics))
+        problems.extend(_check_tags(project.origin, "places", project.places, library.places, library))
+        problems.extend(_check_tags(project.origin, "topics", project.topics, library.topics, library))
         _check_outputs(project, problems)
         for slug in project.places:
             projects_by_place[slug].append(project.number)
         for slug in project.topics:
             projects_by_topic[slug].append(project.number)
     for place in library.places.values():
-        if place.parent and place.parent not in library.places:
+        if (
+            place.parent
+            and place.parent not in library.places
+            and place.parent not in library.failed.get("place", ())
+        ):
             problems.append(
                 _unknown(place.origin, ("parent",), "place", place.parent, "content/places/<slug>.yaml")
             )
@@ -161,7 +165,12 @@ def link_library(library: Library) -> tuple[LinkedSite, list[Problem]]:
         for ref in find_references(markdown.source, markdown.first_line, markdown.indent):
             if site.resolve(ref.scheme, ref.target) is None:
                 problems.append(
-                    error(markdown.path, ref.line, ref.column, _dangling_message(ref.scheme, ref.target, library))
+                    error(
+                        markdown.path,
+                        ref.line,
+                        ref.column,
+                        _dangling_message(ref.scheme, ref.target, library),
+                    )
                 )
     return site, problems
 
@@ -174,10 +183,14 @@ def _dangling_message(scheme: str, target: str, library: Library) -> str:
         known = ", ".join(str(o.number) for o in project.outputs) or "none"
         output = rest.removeprefix("outputs/")
         if rest.startswith("outputs/") and output.isdigit():
-            return f"link to {scheme}:{target}, which does not exist; project {number} has no output " \
-                   f"{output} (its outputs: {known})"
-        return f"link to {scheme}:{target}, which does not exist; after the project number only " \
-               f"/outputs/<number> may follow (its outputs: {known})"
+            return (
+                f"link to {scheme}:{target}, which does not exist; project {number} has no output "
+                f"{output} (its outputs: {known})"
+            )
+        return (
+            f"link to {scheme}:{target}, which does not exist; after the project number only "
+            f"/outputs/<number> may follow (its outputs: {known})"
+        )
     what = {"project": "project number", "knowledge": "knowledge product id"}.get(scheme, f"{scheme} slug")
     return f"link to {scheme}:{target}, which does not exist; check the {what}"
 
@@ -191,21 +204,30 @@ def _unknown(origin: Origin, where: tuple[str | int, ...], what: str, value: str
     return Problem(pos, f"unknown {what} '{value}'; it must exist as {hint}")
 
 
-def _check_tags(origin: Origin, field: str, values: tuple[str, ...], known: Mapping[str, object]) -> Iterator[Problem]:
+def _check_tags(
+    origin: Origin, field: str, values: tuple[str, ...], known: Mapping[str, object], library: Library
+) -> Iterator[Problem]:
     hint = "content/places/<slug>.yaml" if field == "places" else "an entry of content/topics.yaml"
+    failed = library.failed.get("place", frozenset()) if field == "places" else frozenset()
+    if field == "topics" and "topics" in library.failed:
+        return  # topics.yaml itself is invalid; its errors say why
     for i, value in enumerate(values):
-        if value not in known:
+        if value not in known and value not in failed:
             yield _unknown(origin, (field, i), field[:-1], value, hint)
 
 
 def _check_product(product: KnowledgeProduct, library: Library) -> Iterator[Problem]:
-    yield from _check_tags(product.origin, "places", product.places, library.places)
-    yield from _check_tags(product.origin, "topics", product.topics, library.topics)
+    yield from _check_tags(product.origin, "places", product.places, library.places, library)
+    yield from _check_tags(product.origin, "topics", product.topics, library.topics, library)
     project = library.projects.get(product.project) if product.project else None
-    if product.project and project is None:
-        yield _unknown(product.origin, ("project",), "project", product.project, "content/projects/<number>.yaml")
+    if product.project and project is None and product.project not in library.failed.get("project", ()):
+        yield _unknown(
+            product.origin, ("project",), "project", product.project, "content/projects/<number>.yaml"
+        )
     if product.outputs and not product.project:
-        yield Problem(product.origin.at("outputs"), "outputs are given but no project; add the project they belong to")
+        yield Problem(
+            product.origin.at("outputs"), "outputs are given but no project; add the project they belong to"
+        )
     if project is not None:
         for i, number in enumerate(product.outputs):
             if project.output(number) is None:
@@ -243,19 +265,40 @@ def _all_markdown(library: Library) -> Iterator[Markdown]:
             yield translation.body
     for page in library.pages.values():
         yield page.body
-    for project in library.projects.values():
-        for where, text in _project_texts(project):
+    records: list[tuple[Origin, Iterator[tuple[Where, Text]]]] = [
+        (project.origin, _project_texts(project)) for project in library.projects.values()
+    ]
+    records += [(place.origin, _described(place.description)) for place in library.places.values()]
+    records += [(topic.origin, _described(topic.description)) for topic in library.topics.values()]
+    for origin, texts in records:
+        for where, text in texts:
             for lang, source in text.by_lang.items():
-                line, col = project.origin.positions.get(where + (lang,), project.origin.positions.get(where, (1, 1)))
+                pos = origin.at(*where, lang)
                 # Exact for block scalars (every line is indented alike) and one-line values.
-                yield Markdown(source, project.origin.path, line, col - 1)
+                yield Markdown(source, origin.path, pos.line, pos.column - 1)
 
 
-def _project_texts(project: ProjectRecord) -> Iterator[tuple[tuple[str | int, ...], Text]]:
+def _described(description: Text | None) -> Iterator[tuple[Where, Text]]:
+    if description is not None:
+        yield ("description",), description
+
+
+def _project_texts(project: ProjectRecord) -> Iterator[tuple[Where, Text]]:
+    """Every Markdown text of a record (the ones the pages render) with its field path."""
     for name in ("description", "rationale", "location"):
         value = getattr(project, name)
         if isinstance(value, Text):
             yield (name,), value
+    for name in ("impact", "outcome"):
+        for i, value in enumerate(getattr(project, name)):
+            yield (name, i), value
+    for i, output in enumerate(project.outputs):
+        yield ("outputs", i, "statement"), output.statement
+        for j, indicator in enumerate(output.indicators):
+            for key in ("text", "baseline", "target", "status"):
+                value = getattr(indicator, key)
+                if value is not None:
+                    yield ("outputs", i, "indicators", j, key), value
     for section_name in ("safeguards", "consultation", "business_opportunities"):
         section: Mapping[str, Text | None] = getattr(project, section_name)
         for key, value in section.items():

@@ -112,7 +112,9 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        # Count characters, not bytes, as editors do: what precedes the bad byte is valid UTF-8.
+        column = len(raw[line_start : exc.start].decode("utf-8")) + 1
         return None, [
             error(
                 shown,
@@ -166,6 +168,8 @@ def parse_markdown(text: str, shown: str, kind: str) -> tuple[RawDocument | None
     if doc.data is None:
         doc.data = {}
     if not isinstance(doc.data, dict):
-        return None, problems + [error(shown, 2, 1, "front matter must be a mapping of field names to values")]
+        return None, problems + [
+            error(shown, 2, 1, "front matter must be a mapping of field names to values")
+        ]
     body = Markdown(source="\n".join(lines[end + 1 :]), path=shown, first_line=end + 2)
     return RawDocument(kind=kind, path=shown, stem=stem, yaml=doc, body=body, lang=lang), problems

@@ -135,7 +135,8 @@ def render(source: str, resolve: Resolver | None = None) -> Rendered:
 
 def render_inline(source: str, resolve: Resolver | None = None) -> str:
     """A one-paragraph text without the ``<p>`` wrapper (output statements, table cells)."""
-    return _parser().renderInline(source, {"resolve": resolve})
+    html: str = _parser().renderInline(source, {"resolve": resolve})
+    return html
 
 
 def plain_text(source: str) -> str:

@@ -79,11 +79,14 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         if config.site_url and self.lang != self.project.default_language:
             config.site_url = config.site_url.rstrip("/") + f"/{self.lang}/"
         config.extra["ksite_labels"] = load_catalogue(self.lang, self.project.templates_dir / "i18n").labels
-        names = {lang: load_catalogue(lang, self.project.templates_dir / "i18n").language_name
-                 for lang in self.project.languages}
+        names = {
+            lang: load_catalogue(lang, self.project.templates_dir / "i18n").language_name
+            for lang in self.project.languages
+        }
         if len(names) > 1:
             # Material shows its language selector when extra.alternate is set; the packaged
-            # partials/alternate.html override points each entry at the same page.
+            # partials/alternate.html override points each entry at the same page (pages
+            # that are not ksite's, such as 404.html, get no entries: their URL is unknown).
             config.extra["alternate"] = [
                 {"name": name, "lang": lang, "link": self._root_of(lang)} for lang, name in names.items()
             ]
@@ -103,7 +106,9 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         """The home of ``lang`` relative to the root of this language's build."""
         assert self.project is not None
         up = "" if self.lang == self.project.default_language else "../"
-        return "./" if lang == self.lang else up + ("" if lang == self.project.default_language else f"{lang}/")
+        return (
+            "./" if lang == self.lang else up + ("" if lang == self.project.default_language else f"{lang}/")
+        )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.project is not None
@@ -164,7 +169,9 @@ def _stub(page: RenderedPage) -> str:
     meta["ksite"] = {
         "kind": page.kind,
         "lang": page.lang,
-        "alternates": [{"lang": lang, "url": url, "absolute": absolute} for lang, url, absolute in page.alternates],
+        "alternates": [
+            {"lang": lang, "url": url, "absolute": absolute} for lang, url, absolute in page.alternates
+        ],
     }
     return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n"
 
@@ -204,7 +211,9 @@ def build_into(project: ProjectConfig, staging: Path, site: LinkedSite) -> None:
         mkdocs_log.removeHandler(collector)
 
 
-def _build_language(project: ProjectConfig, staging: Path, site: LinkedSite, lang: str, collector: _Collector) -> None:
+def _build_language(
+    project: ProjectConfig, staging: Path, site: LinkedSite, lang: str, collector: _Collector
+) -> None:
     if True:
         target = staging if lang == project.default_language else staging / lang
         config = load_mkdocs_config(str(project.config_file), site_dir=str(target))
@@ -213,6 +222,8 @@ def _build_language(project: ProjectConfig, staging: Path, site: LinkedSite, lan
             raise ContentError([])  # pragma: no cover - mkdocs.yml without the plugin
         plugin.config.language = lang
         plugin.preloaded = site
+        # Set before any plugin's on_config runs: the search plugin picks its language from it.
+        config.theme["language"] = lang
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config)

@@ -207,6 +207,8 @@ class KnowledgeProduct:
     machine_translated: bool = False
     attachments: tuple[Attachment, ...] = ()
     translations: Mapping[str, Translation] = field(default_factory=dict)
+    updated: str = ""
+    """Date of the last substantive revision (the publication date when never revised)."""
 
     @property
     def year(self) -> str:
@@ -251,3 +253,6 @@ class Library:
     places: Mapping[str, Place]
     topics: Mapping[str, Topic]
     pages: Mapping[str, Page] = field(default_factory=dict)
+    failed: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Kind -> names (file stems) of documents that failed validation: references to them are
+    not reported again as unknown, so one mistake gives one error."""

@@ -8,11 +8,18 @@ Material supply the shell around what this stage produces; this module never imp
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from .i18n import Catalogue
@@ -62,7 +69,7 @@ class RenderedPage:
     @property
     def src_uri(self) -> str:
         """Path of the page inside its language's build."""
-        return f"{self.url[len(self.prefix):]}index.md"
+        return f"{self.url[len(self.prefix) :]}index.md"
 
 
 def make_environment(site_templates: Path | None) -> Environment:
@@ -103,8 +110,18 @@ class Renderer:
         return Pager(self.site, self.catalogue, url, self.prefix, self.info.languages)
 
     def _page(
-        self, kind: str, key: str, template: str, title: str, pager: Pager, *, source: str | None = None,
-        meta_description: str = "", boost: float = 1.0, toc: Sequence[Heading] = (), **context: Any,
+        self,
+        kind: str,
+        key: str,
+        template: str,
+        title: str,
+        pager: Pager,
+        *,
+        source: str | None = None,
+        meta_description: str = "",
+        boost: float = 1.0,
+        toc: Sequence[Heading] = (),
+        **context: Any,
     ) -> RenderedPage:
         html = self.env.get_template(template).render(
             t=self.catalogue.label,
@@ -119,8 +136,16 @@ class Renderer:
         )
         return RenderedPage(
             alternates=self._alternates(pager.current),
-            url=pager.current, title=title, html=html, lang=self.lang, kind=kind, key=key,
-            toc=tuple(toc), description=meta_description, source=source, search_boost=boost,
+            url=pager.current,
+            title=title,
+            html=html,
+            lang=self.lang,
+            kind=kind,
+            key=key,
+            toc=tuple(toc),
+            description=meta_description,
+            source=source,
+            search_boost=boost,
             prefix=self.prefix,
         )
 
@@ -155,15 +180,25 @@ class Renderer:
         latest = pager.cards(self.site.products_newest_first[:6])
         projects = [self._project_summary(pager, lib.projects[n]) for n in sorted(lib.projects)]
         return self._page(
-            "home", "", "home.html", self.info.name, pager, intro=intro, latest=latest, projects=projects,
-            figures=self._key_figures(pager), toc=(),
+            "home",
+            "",
+            "home.html",
+            self.info.name,
+            pager,
+            intro=intro,
+            latest=latest,
+            projects=projects,
+            figures=self._key_figures(pager),
+            toc=(),
         )
 
     def projects_index(self) -> RenderedPage:
         pager = self.pager(page_url("projects", lang_prefix=self.prefix))
         lib = self.site.library
         projects = [self._project_summary(pager, lib.projects[n]) for n in sorted(lib.projects)]
-        return self._page("projects", "", "projects.html", self.catalogue.label("projects"), pager, projects=projects)
+        return self._page(
+            "projects", "", "projects.html", self.catalogue.label("projects"), pager, projects=projects
+        )
 
     def project(self, number: str) -> RenderedPage:
         pager = self.pager(page_url("project", number, self.prefix))
@@ -174,9 +209,7 @@ class Renderer:
         present = project.present
 
         def section(name: str, values: Mapping[str, Any], keys: Sequence[str]) -> list[Row]:
-            return [
-                Row(label(k), pager.text(values.get(k)), k) for k in keys if f"{name}.{k}" in present
-            ]
+            return [Row(label(k), pager.text(values.get(k)), k) for k in keys if f"{name}.{k}" in present]
 
         context = dict(
             project=project,
@@ -195,15 +228,22 @@ class Renderer:
             places=[pager.place_link(s) for s in project.places],
             topics=[pager.topic_link(s) for s in project.topics],
             safeguard_categories=[
-                Row(label(k), Markup.escape(v) if v else None, k) for k, v in project.safeguard_categories.items()
+                Row(label(k), Markup.escape(v) if v else None, k)
+                for k, v in project.safeguard_categories.items()
             ],
             safeguards=section(
-                "safeguards", project.safeguards,
+                "safeguards",
+                project.safeguards,
                 ("summary", "environmental_aspects", "involuntary_resettlement", "indigenous_peoples"),
             ),
-            consultation=section("consultation", project.consultation, ("during_design", "during_implementation")),
-            business=section("business_opportunities", project.business_opportunities,
-                             ("consulting_services", "procurement")),
+            consultation=section(
+                "consultation", project.consultation, ("during_design", "during_implementation")
+            ),
+            business=section(
+                "business_opportunities",
+                project.business_opportunities,
+                ("consulting_services", "procurement"),
+            ),
             timetable=timetable_rows(pager, project),
             related=pager.cards(self.site.products_by_project.get(number, ())),
             present=present,
@@ -211,9 +251,16 @@ class Renderer:
         )
         description = pager.text(project.description)
         return self._page(
-            "project", number, "project.html", title, pager, source=project.origin.path,
-            meta_description=(description.plain[:300] if description else ""), boost=2.0,
-            toc=self._project_toc(context), **context,
+            "project",
+            number,
+            "project.html",
+            title,
+            pager,
+            source=project.origin.path,
+            meta_description=(description.plain[:300] if description else ""),
+            boost=2.0,
+            toc=self._project_toc(context),
+            **context,
         )
 
     def output(self, number: str, output_number: int) -> RenderedPage:
@@ -222,14 +269,24 @@ class Renderer:
         view = pager.output_view(project, output_number, with_products=True)
         title = f"{self.catalogue.label('output')} {output_number}: {view.statement.plain}"
         return self._page(
-            "output", f"{number}/{output_number}", "output.html", title, pager, source=project.origin.path,
-            project=pager.project_link(number), output=view, meta_description=view.statement.plain, boost=1.5,
+            "output",
+            f"{number}/{output_number}",
+            "output.html",
+            title,
+            pager,
+            source=project.origin.path,
+            project=pager.project_link(number),
+            output=view,
+            meta_description=view.statement.plain,
+            boost=1.5,
         )
 
     def knowledge_index(self) -> RenderedPage:
         pager = self.pager(page_url("knowledge", lang_prefix=self.prefix))
         cards = pager.cards(self.site.products_newest_first)
-        return self._page("knowledge", "", "knowledge.html", self.catalogue.label("knowledge"), pager, products=cards)
+        return self._page(
+            "knowledge", "", "knowledge.html", self.catalogue.label("knowledge"), pager, products=cards
+        )
 
     def product(self, product_id: str) -> RenderedPage:
         pager = self.pager(page_url("product", product_id, self.prefix))
@@ -245,12 +302,22 @@ class Renderer:
         absolute = f"{self.info.url.rstrip('/')}/{pager.current}" if self.info.url else ""
         project = self.site.library.projects.get(product.project) if product.project else None
         return self._page(
-            "product", product_id, "product.html", title, pager, source=body.path,
-            meta_description=summary, boost=1.5,
+            "product",
+            product_id,
+            "product.html",
+            title,
+            pager,
+            source=body.path,
+            meta_description=summary,
+            boost=1.5,
             # Headings of an untranslated body stay out of the TOC: it is interface text.
             toc=(rendered.headings if body_lang == self.lang else ())
             + (Heading(2, "cite-this", self.catalogue.label("cite_this")),)
-            + ((Heading(2, "related", self.catalogue.label("related")),) if self.site.related(product) else ()),
+            + (
+                (Heading(2, "related", self.catalogue.label("related")),)
+                if self.site.related(product)
+                else ()
+            ),
             product=product,
             card=pager.card(product),
             body=Localized(Markup(rendered.html), body_lang, body_lang != self.lang),
@@ -275,8 +342,15 @@ class Renderer:
         place = self.site.library.places[slug]
         title, title_lang = pager.plain(place.name)
         return self._page(
-            "place", slug, "place.html", title, pager, source=place.origin.path, title_lang=title_lang,
-            place=place, kind_label=self.catalogue.term("place_kind", place.kind),
+            "place",
+            slug,
+            "place.html",
+            title,
+            pager,
+            source=place.origin.path,
+            title_lang=title_lang,
+            place=place,
+            kind_label=self.catalogue.term("place_kind", place.kind),
             parent=pager.place_link(place.parent) if place.parent else None,
             description=pager.text(place.description),
             projects=[pager.project_link(n) for n in self.site.projects_by_place.get(slug, ())],
@@ -293,7 +367,13 @@ class Renderer:
         topic = self.site.library.topics[slug]
         title, title_lang = pager.plain(topic.name)
         return self._page(
-            "topic", slug, "topic.html", title, pager, source=topic.origin.path, title_lang=title_lang,
+            "topic",
+            slug,
+            "topic.html",
+            title,
+            pager,
+            source=topic.origin.path,
+            title_lang=title_lang,
             description=pager.text(topic.description),
             projects=[pager.project_link(n) for n in self.site.projects_by_topic.get(slug, ())],
             products=pager.cards(self.site.products_by_topic.get(slug, ())),
@@ -305,7 +385,13 @@ class Renderer:
         title, body = page.translations.get(self.lang, (page.title, page.body))
         rendered = render(body.source, pager.resolver())
         return self._page(
-            "page", slug, "page.html", title, pager, source=body.path, toc=rendered.headings,
+            "page",
+            slug,
+            "page.html",
+            title,
+            pager,
+            source=body.path,
+            toc=rendered.headings,
             body=Markup(rendered.html),
         )
 
@@ -321,7 +407,7 @@ class Renderer:
 
     def _alternates(self, url: str) -> tuple[tuple[str, str, str], ...]:
         """The same page in each site language (every page kind exists in every language)."""
-        path = url[len(self.prefix):]
+        path = url[len(self.prefix) :]
         base = self.info.url.rstrip("/") + "/" if self.info.url else ""
         result = []
         for lang in self.info.languages:
@@ -372,9 +458,16 @@ class Renderer:
             ("overview", label("project"), True),
             ("description", label("description"), context["description"] is not None),
             ("rationale", label("rationale"), context["rationale"] is not None),
-            ("results", label("results"),
-             bool(context["impact"] or context["outcome"] or context["outputs"])),
-            ("safeguards", label("safeguards"), bool(context["safeguards"] or context["safeguard_categories"])),
+            (
+                "results",
+                label("results"),
+                bool(context["impact"] or context["outcome"] or context["outputs"]),
+            ),
+            (
+                "safeguards",
+                label("safeguards"),
+                bool(context["safeguards"] or context["safeguard_categories"]),
+            ),
             ("consultation", label("consultation"), bool(context["consultation"])),
             ("business", label("business_opportunities"), bool(context["business"])),
             ("contacts", label("responsible_officer"), True),

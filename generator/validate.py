@@ -34,7 +34,7 @@ from .model import (
     Topic,
     Translation,
 )
-from .schemas import validator_for
+from .schemas import load_schema, validator_for
 from .yamlsource import YamlDocument, coerce_to_schema
 
 SCHEMA_OF_KIND = {"project": "project", "knowledge": "knowledge", "place": "place", "topics": "topics"}
@@ -42,9 +42,9 @@ TRANSLATABLE_FRONT_MATTER = {"title", "summary", "authors", "translated_from", "
 DEFAULT_LANGUAGE = "en"
 
 
-def validate_documents(documents: Iterable[RawDocument], default_language: str = DEFAULT_LANGUAGE) -> tuple[
-    Library, list[Problem]
-]:
+def validate_documents(
+    documents: Iterable[RawDocument], default_language: str = DEFAULT_LANGUAGE
+) -> tuple[Library, list[Problem]]:
     """Check every document against its schema and build the :class:`Library`."""
     problems: list[Problem] = []
     projects: dict[str, ProjectRecord] = {}
@@ -54,6 +54,7 @@ def validate_documents(documents: Iterable[RawDocument], default_language: str =
     topics: dict[str, Topic] = {}
     pages: dict[str, Page] = {}
     claimed: dict[tuple[str, str], list[tuple[RawDocument, str]]] = {}
+    failed: dict[str, set[str]] = {}
 
     for doc in documents:
         if doc.kind == "page":
@@ -66,6 +67,7 @@ def validate_documents(documents: Iterable[RawDocument], default_language: str =
         schema_problems = schema_check(doc.yaml, SCHEMA_OF_KIND[doc.kind])
         problems.extend(schema_problems)
         if schema_problems:
+            failed.setdefault(doc.kind, set()).add(doc.stem)
             continue
         data = doc.yaml.data
         origin = Origin(doc.path, doc.yaml.values)
@@ -94,7 +96,13 @@ def validate_documents(documents: Iterable[RawDocument], default_language: str =
                 topics[slug] = Topic(
                     slug=slug,
                     name=_text(entry["name"], default_language),
-                    origin=Origin(doc.path, {(): doc.yaml.position((slug,), key=True)}),
+                    origin=Origin(
+                        doc.path,
+                        {
+                            **{k[1:]: v for k, v in doc.yaml.values.items() if k[:1] == (slug,)},
+                            (): doc.yaml.position((slug,), key=True),
+                        },
+                    ),
                     description=_maybe_text(entry.get("description"), default_language),
                 )
 
@@ -104,14 +112,22 @@ def validate_documents(documents: Iterable[RawDocument], default_language: str =
                 others = ", ".join(o.path for o, _ in owners if o is not doc)
                 problems.append(
                     doc.yaml.error_at(
-                        (field_name,), f"duplicate {what} '{value}', also used by {others}; each must be unique"
+                        (field_name,),
+                        f"duplicate {what} '{value}', also used by {others}; each must be unique",
                     )
                 )
 
     for doc in translations:
         problems.extend(_attach_translation(doc, products))
 
-    library = Library(projects=projects, products=products, places=places, topics=topics, pages=pages)
+    library = Library(
+        projects=projects,
+        products=products,
+        places=places,
+        topics=topics,
+        pages=pages,
+        failed={kind: frozenset(names) for kind, names in failed.items()},
+    )
     return library, problems
 
 
@@ -132,48 +148,66 @@ def _field_name(where: Iterable[Any]) -> str:
 
 
 def _phrase(doc: YamlDocument, err: ValidationError) -> Problem:
+    # jsonschema types these as "value or Unset"; within an error they are always set.
+    wanted: Any = err.validator_value
+    schema: Any = err.schema
+    validator: Any = err.validator
     where = tuple(err.absolute_path)
     name = _field_name(where)
     value = err.instance
-    if err.validator == "required":
-        missing = [f for f in err.validator_value if not isinstance(value, dict) or f not in value]
+    if validator == "required":
+        missing = [f for f in wanted if not isinstance(value, dict) or f not in value]
         field_path = _field_name(where + (missing[0],)) if missing else name
         return doc.error_at(where, f"missing required field '{field_path}'; add it")
-    if err.validator == "additionalProperties" and isinstance(value, dict):
-        allowed = sorted(err.schema.get("properties", {}))
+    if "propertyNames" in err.absolute_schema_path and isinstance(value, str):
+        # The value checked is a key (such as a topic slug); point at that key.
+        what = (
+            _PATTERN_WORDS.get(wanted, err.message)
+            if validator == "pattern"
+            else err.message
+        )
+        return doc.error_at(where + (value,), f"the name '{value}' {what}", key=True)
+    if validator == "additionalProperties" and isinstance(value, dict):
+        allowed = sorted(schema.get("properties", {}))
         extra = [k for k in value if k not in allowed]
         key = extra[0] if extra else ""
         hint = f" (allowed here: {', '.join(allowed)})" if allowed else ""
         return doc.error_at(
-            where + (key,), f"unknown field '{_field_name(where + (key,))}'; remove it or fix its spelling{hint}",
+            where + (key,),
+            f"unknown field '{_field_name(where + (key,))}'; remove it or fix its spelling{hint}",
             key=True,
         )
-    if err.validator == "type":
-        expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+    if validator == "type":
+        expected = wanted if isinstance(wanted, list) else [wanted]
+        words = " or ".join(_TYPE_WORDS.get(t, str(t)) for t in expected)
         hint = ""
         if isinstance(value, str) and where in doc.plain and ("number" in expected or "integer" in expected):
             hint = " (write digits only, without units or thousands separators)"
         elif isinstance(value, str) and "boolean" in expected:
             hint = " (write true or false)"
         return doc.error_at(where, f"{name} must be {words}, not {_show(value)}{hint}")
-    if err.validator == "enum":
-        options = ", ".join(str(v) for v in err.validator_value)
+    if validator == "enum":
+        options = ", ".join(str(v) for v in wanted)
         return doc.error_at(where, f"{name} is {_show(value)}, which is not one of: {options}")
-    if err.validator == "pattern":
-        what = _PATTERN_WORDS.get(err.validator_value, f"must match {err.validator_value}")
+    if validator == "pattern":
+        what = _PATTERN_WORDS.get(wanted, f"must match {wanted}")
         return doc.error_at(where, f"{name} is {_show(value)}, which {what}")
-    if err.validator == "oneOf":
-        if any(s.get("$ref", "").endswith("/text") for s in err.validator_value):
-            return doc.error_at(where, f"{name} must be text, or a map of language to text such as {{en: ..., zh: ...}}")
+    if validator == "oneOf":
+        text_forms = load_schema("common")["$defs"]["text"]["oneOf"]
+        if wanted == text_forms or any(
+            s.get("$ref", "").endswith("/text") for s in wanted
+        ):
+            return doc.error_at(
+                where, f"{name} must be text, or a map of language to text such as {{en: ..., zh: ...}}"
+            )
         best = min(err.context or [err], key=lambda e: len(list(e.relative_path)), default=err)
         if best is not err and best.validator != "type":
             return _phrase(doc, best)
         return doc.error_at(where, f"{name} is {_show(value)}, which has the wrong form: {err.message}")
-    if err.validator in ("minLength", "minItems", "minProperties"):
+    if validator in ("minLength", "minItems", "minProperties"):
         return doc.error_at(where, f"{name} must not be empty")
-    if err.validator == "minimum":
-        return doc.error_at(where, f"{name} must be at least {err.validator_value}, not {_show(value)}")
+    if validator == "minimum":
+        return doc.error_at(where, f"{name} must be at least {wanted}, not {_show(value)}")
     return doc.error_at(where, f"{name}: {err.message}")
 
 
@@ -299,7 +333,9 @@ def _project(data: dict[str, Any], origin: Origin, site_default: str) -> Project
         consultation=texts("", dict(data.get("consultation") or {})),
         business_opportunities=texts("", dict(data.get("business_opportunities") or {})),
         officer=dict(data.get("officer") or {}),
-        executing_agencies=tuple(Agency(a["name"], a.get("address")) for a in data.get("executing_agencies", ())),
+        executing_agencies=tuple(
+            Agency(a["name"], a.get("address")) for a in data.get("executing_agencies", ())
+        ),
         timetable={
             k: (DateRange(v["start"], v.get("end")) if isinstance(v, dict) else v)
             for k, v in (data.get("timetable") or {}).items()
@@ -329,6 +365,7 @@ def _product(data: dict[str, Any], origin: Origin, body: Markdown, site_default:
         example=bool(data.get("example", False)),
         machine_translated=bool(data.get("machine_translated", False)),
         attachments=tuple(Attachment(a["title"], a["file"]) for a in data.get("attachments", ())),
+        updated=data.get("updated", data["date"]),
     )
 
 
@@ -341,13 +378,24 @@ def _attach_translation(doc: RawDocument, products: dict[str, KnowledgeProduct])
     original = products.get(doc.stem)
     if original is None:
         return [
-            error(doc.path, 1, 1, f"translation of '{doc.stem}', but there is no {doc.stem}.md beside it; "
-                  "add the original or rename this file")
+            error(
+                doc.path,
+                1,
+                1,
+                f"translation of '{doc.stem}', but there is no {doc.stem}.md beside it; "
+                "add the original or rename this file",
+            )
         ]
     assert doc.lang is not None and doc.body is not None
     if doc.lang == original.language:
-        return [error(doc.path, 1, 1, f"'{doc.stem}' is already in '{doc.lang}'; a translation must be in "
-                      "another language")]
+        return [
+            error(
+                doc.path,
+                1,
+                1,
+                f"'{doc.stem}' is already in '{doc.lang}'; a translation must be in another language",
+            )
+        ]
     for key, value in data.items():
         if key in TRANSLATABLE_FRONT_MATTER:
             continue
@@ -381,7 +429,9 @@ def _attach_translation(doc: RawDocument, products: dict[str, KnowledgeProduct])
     return []
 
 
-def _replace_translations(product: KnowledgeProduct, translations: dict[str, Translation]) -> KnowledgeProduct:
+def _replace_translations(
+    product: KnowledgeProduct, translations: dict[str, Translation]
+) -> KnowledgeProduct:
     from dataclasses import replace
 
     return replace(product, translations=translations)

@@ -194,8 +194,13 @@ def funding_rows(pager: Pager, project: ProjectRecord) -> tuple[list[FundingRowV
         if not sources:
             rows.append(
                 FundingRowView(
-                    funding.instrument or "", funding.approval_number or "", funding.title or "",
-                    funding.status or "", "", "", "",
+                    funding.instrument or "",
+                    funding.approval_number or "",
+                    funding.title or "",
+                    funding.status or "",
+                    "",
+                    "",
+                    "",
                 )
             )
         for source in sources:
@@ -212,7 +217,11 @@ def funding_rows(pager: Pager, project: ProjectRecord) -> tuple[list[FundingRowV
             )
             if source.amount is not None and source.kind not in ("counterpart",):
                 totals[source.currency or ""] = totals.get(source.currency or "", 0) + source.amount
-    total = pager.amount(next(iter(totals.values())), next(iter(totals))) if len(totals) == 1 and len(rows) > 1 else ""
+    total = (
+        pager.amount(next(iter(totals.values())), next(iter(totals)))
+        if len(totals) == 1 and len(rows) > 1
+        else ""
+    )
     return rows, total
 
 

@@ -77,12 +77,12 @@ class _AliasFound(Exception):
 class _Loader(yaml.SafeLoader):
     """PyYAML's safe scanner and parser, with a composer that refuses aliases."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event: Any = self.peek_event()  # type: ignore[no-untyped-call]
             mark = event.start_mark
             raise _AliasFound(mark.line + 1, mark.column + 1, event.anchor)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument | None, list[Problem]]:
@@ -118,10 +118,15 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument
             started = exc.context_mark
             if started is not None and mark is not None and started.line != mark.line:
                 # The real mistake is usually where the construct began (an unclosed bracket).
-                what = f"{what} ({exc.context} that starts at line {started.line + 1 + line_offset}, " \
-                       f"column {started.column + 1})"
+                what = (
+                    f"{what} ({exc.context} that starts at line {started.line + 1 + line_offset}, "
+                    f"column {started.column + 1})"
+                )
             else:
                 what = f"{what} ({exc.context})"
+        if "'\\t'" in (exc.problem or ""):
+            # PyYAML accepts tabs only inside quoted text; say so instead of "cannot start any token".
+            what = "tab character outside quotes; replace the tab by spaces, or quote the text"
         return None, [error(path, line, col, f"invalid YAML: {what}")]
     doc = YamlDocument(path=path, data=None)
     if node is None:
@@ -149,7 +154,9 @@ def _build(node: Node, where: Path_, doc: YamlDocument, problems: list[Problem],
         line, col = _block_text_start(node, offset)
     doc.values[where] = (line, col)
     if node.tag not in _STD_TAGS and node.tag != "!":
-        problems.append(error(doc.path, line, col, f"YAML tag '{node.tag}' is not allowed in content; remove it"))
+        problems.append(
+            error(doc.path, line, col, f"YAML tag '{node.tag}' is not allowed in content; remove it")
+        )
     if isinstance(node, ScalarNode):
         if node.style is None or node.style == "":
             if node.value in _NULLS:
@@ -166,7 +173,7 @@ def _build(node: Node, where: Path_, doc: YamlDocument, problems: list[Problem],
                 problems.append(error(doc.path, kline, kcol, "mapping keys must be plain text"))
                 continue
             key = key_node.value
-            if key == "<<":
+            if key_node.tag == "tag:yaml.org,2002:merge":  # a plain <<, not a quoted one
                 problems.append(
                     error(doc.path, kline, kcol, "YAML merge keys ('<<') are not allowed; write the keys out")
                 )

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from generator.build import load_site
-from generator.checklinks import check_site_links, scan_page
+from generator.checklinks import check_site_links
 
 from .builtsite import SEED, build_project, built_site, copy_project
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 def page_text(path: Path) -> str:
     """Visible text of a page's article, whitespace folded, entities decoded."""
     raw = path.read_text("utf-8")
-    article = raw[raw.index("<article"): raw.index("</article>")]
+    article = raw[raw.index("<article") : raw.index("</article>")]
     text = re.sub(r"<[^>]+>", " ", article)
     return " ".join(html.unescape(text).split())
 
@@ -40,8 +40,20 @@ def seed_rows() -> dict[str, str]:
 def seed_date(text: str) -> str:
     """``14 Sep 2020`` as the English pages print it: ``14 September 2020``."""
     months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    full = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-            "October", "November", "December"]
+    full = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
     day, month, year = text.split()
     return f"{int(day)} {full[months.index(month)]} {year}"
 
@@ -51,11 +63,24 @@ def test_every_seed_field_value_is_on_the_project_sheet() -> None:
     text = page_text(site / "projects" / "54037-001" / "index.html")
     rows = seed_rows()
     expected: list[str] = []
-    for label in ("Project Name", "Project Number", "Country", "Project Status",
-                  "Project Type / Modality of Assistance", "Gender Equity and Mainstreaming",
-                  "Geographical Location", "Consulting Services", "Procurement", "Responsible ADB Officer",
-                  "Responsible ADB Department", "Responsible ADB Division", "Impact", "Outcome",
-                  "Project Page", "Request for Information"):
+    for label in (
+        "Project Name",
+        "Project Number",
+        "Country",
+        "Project Status",
+        "Project Type / Modality of Assistance",
+        "Gender Equity and Mainstreaming",
+        "Geographical Location",
+        "Consulting Services",
+        "Procurement",
+        "Responsible ADB Officer",
+        "Responsible ADB Department",
+        "Responsible ADB Division",
+        "Impact",
+        "Outcome",
+        "Project Page",
+        "Request for Information",
+    ):
         expected.append(rows[label])
     for label in ("Description", "Project Rationale and Linkage to Country/Regional Strategy"):
         for paragraph in re.findall(r"<p>(.*?)</p>", rows[label]):
@@ -82,8 +107,15 @@ def test_every_seed_field_value_is_on_the_project_sheet() -> None:
     missing = [value for value in expected if " ".join(value.split()) not in text]
     assert missing == []
     # Fields the seed shows empty are shown as empty, not invented.
-    for label in ("Management review meeting", "Approval", "Last review mission", "Environmental aspects",
-                  "Involuntary resettlement", "Indigenous peoples", "During project design"):
+    for label in (
+        "Management review meeting",
+        "Approval",
+        "Last review mission",
+        "Environmental aspects",
+        "Involuntary resettlement",
+        "Indigenous peoples",
+        "During project design",
+    ):
         assert re.search(re.escape(label) + r" Not given in the data sheet", text), label
 
 
@@ -105,8 +137,13 @@ def test_no_page_loads_anything_from_another_host() -> None:
             offenders.append(f"{page.relative_to(site)}: {match.group(1) or match.group(2)}")
     for css in site.rglob("*.css"):
         text = css.read_text("utf-8", errors="replace")
-        offenders += [f"{css.relative_to(site)}: {u}" for u in re.findall(r"url\(['\"]?((?:https?:)?//[^)'\"]+)", text)]
-        offenders += [f"{css.relative_to(site)}: @import {u}" for u in re.findall(r"@import\s+['\"]?(https?://\S+)", text)]
+        offenders += [
+            f"{css.relative_to(site)}: {u}" for u in re.findall(r"url\(['\"]?((?:https?:)?//[^)'\"]+)", text)
+        ]
+        offenders += [
+            f"{css.relative_to(site)}: @import {u}"
+            for u in re.findall(r"@import\s+['\"]?(https?://\S+)", text)
+        ]
     for script in site.rglob("*.js"):
         if "fonts.googleapis.com" in script.read_text("utf-8", errors="replace"):
             offenders.append(f"{script.relative_to(site)}: Google Fonts")
@@ -115,14 +152,25 @@ def test_no_page_loads_anything_from_another_host() -> None:
 
 def test_site_map_pages_exist_in_both_languages() -> None:
     site = built_site()
-    english = {p.relative_to(site).as_posix() for p in site.rglob("index.html")
-               if not p.relative_to(site).as_posix().startswith("zh/")}
+    english = {
+        p.relative_to(site).as_posix()
+        for p in site.rglob("index.html")
+        if not p.relative_to(site).as_posix().startswith("zh/")
+    }
     chinese = {p.relative_to(site / "zh").as_posix() for p in (site / "zh").rglob("index.html")}
     assert english == chinese
-    for path in ("index.html", "projects/index.html", "projects/54037-001/index.html",
-                 "projects/54037-001/outputs/1/index.html", "projects/54037-001/outputs/3/index.html",
-                 "knowledge/index.html", "knowledge/resource-exhausted-cities-in-heilongjiang/index.html",
-                 "places/heilongjiang/index.html", "places/harbin/index.html", "topics/innovation/index.html"):
+    for path in (
+        "index.html",
+        "projects/index.html",
+        "projects/54037-001/index.html",
+        "projects/54037-001/outputs/1/index.html",
+        "projects/54037-001/outputs/3/index.html",
+        "knowledge/index.html",
+        "knowledge/resource-exhausted-cities-in-heilongjiang/index.html",
+        "places/heilongjiang/index.html",
+        "places/harbin/index.html",
+        "topics/innovation/index.html",
+    ):
         assert path in english
 
 
@@ -130,7 +178,7 @@ def test_alternates_point_at_the_same_page_in_the_other_language() -> None:
     site = built_site()
     for page in site.rglob("index.html"):
         raw = page.read_text("utf-8")
-        links = re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)"', raw)
+        links = re.findall(r'<link rel=" alternate" hreflang="(\w+)" href="([^"]+)"', raw)
         assert {lang for lang, _ in links} == {"en", "zh"}, page
         relative = page.relative_to(site).as_posix()
         path = relative[3:] if relative.startswith("zh/") else relative
@@ -145,8 +193,10 @@ def test_alternates_point_at_the_same_page_in_the_other_language() -> None:
 def test_sitemap_lists_hreflang_alternates() -> None:
     sitemap = (built_site() / "sitemap.xml").read_text("utf-8")
     assert "<loc>https://ksite.example.org/ta-54037/projects/54037-001/</loc>" in sitemap
-    assert ('<xhtml:link rel="alternate" hreflang="zh" '
-            'href="https://ksite.example.org/ta-54037/zh/projects/54037-001/"/>') in sitemap
+    assert (
+        '<xhtml:link rel="alternate" hreflang="zh" '
+        'href="https://ksite.example.org/ta-54037/zh/projects/54037-001/"/>'
+    ) in sitemap
 
 
 def test_html_lang_is_right_on_every_page() -> None:
@@ -156,8 +206,15 @@ def test_html_lang_is_right_on_every_page() -> None:
         assert f'<html lang="{lang}"' in page.read_text("utf-8"), page
 
 
-ENGLISH_CHROME = ["Skip to content", "Table of contents", "Back to top", "Type to start searching",
-                  "Search", "Initializing search", "Made with"]
+ENGLISH_CHROME = [
+    "Skip to content",
+    "Table of contents",
+    "Back to top",
+    "Type to start searching",
+    "Search",
+    "Initializing search",
+    "Made with",
+]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -189,27 +246,40 @@ class _TextByLanguage(HTMLParser):
 
 def test_no_english_interface_string_on_chinese_pages() -> None:
     site = built_site()
-    labels = yaml.safe_load((Path(__file__).parents[1] / "generator/i18n/en.yaml").read_text("utf-8"))["labels"]
+    labels = yaml.safe_load((Path(__file__).parents[1] / "generator/i18n/en.yaml").read_text("utf-8"))[
+        "labels"
+    ]
     interface = set(ENGLISH_CHROME) | {v for v in labels.values() if len(v) > 3}
     for page in (site / "zh").rglob("index.html"):
         parser = _TextByLanguage("zh")
         parser.feed(page.read_text("utf-8"))
         visible = " ".join(" ".join(parser.chunks).split())
         visible = re.sub(r"\S+://\S+", " ", visible)
-        leaked = sorted(s for s in interface if re.search(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])", visible))
+        leaked = sorted(
+            s for s in interface if re.search(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])", visible)
+        )
         assert leaked == [], (page.relative_to(site), leaked)
 
 
 def test_chinese_project_sheet_uses_chinese_labels_and_dates() -> None:
     text = page_text(built_site() / "zh" / "projects" / "54037-001" / "index.html")
-    for expected in ("项目编号", "状态", "资金来源", "2020年9月14日", "黑龙江资源枯竭型城市创新驱动绿色经济多元化发展",
-                     "拟议", "技术援助"):
+    for expected in (
+        "项目编号",
+        "状态",
+        "资金来源",
+        "2020年9月14日",
+        "黑龙江资源枯竭型城市创新驱动绿色经济多元化发展",
+        "拟议",
+        "技术援助",
+    ):
         assert expected in text
 
 
 def test_untranslated_text_is_marked_with_its_language() -> None:
     raw = (built_site() / "zh" / "projects" / "54037-001" / "index.html").read_text("utf-8")
-    block = re.search(r'<div class="ksite-untranslated" lang="en"><p class="ksite-notice" lang="zh">([^<]+)</p>', raw)
+    block = re.search(
+        r'<div class="ksite-untranslated" lang="en"><p class="ksite-notice" lang="zh">([^<]+)</p>', raw
+    )
     assert block is not None and "尚未翻译" in block.group(1)
 
 
@@ -221,8 +291,11 @@ def test_example_products_say_they_are_examples() -> None:
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     def digest(root: Path) -> dict[str, str]:
-        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
 
     config = copy_project(tmp_path / "again", site_url="https://ksite.example.org/ta-54037/")
     build_project(config)
@@ -234,5 +307,7 @@ def test_content_loads_without_problems() -> None:
     site, problems = load_site(config)
     assert problems == []
     assert set(site.library.products) >= {
-        "resource-exhausted-cities-in-heilongjiang", "innovation-enabling-systems", "fact-finding-september-2020"
+        "resource-exhausted-cities-in-heilongjiang",
+        "innovation-enabling-systems",
+        "fact-finding-september-2020",
     }

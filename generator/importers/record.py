@@ -88,6 +88,14 @@ def _read_scalar(b: _Build, e: Entry, key: str) -> None:
     b.put(key, _scalar(b, e))
 
 
+def _read_title(b: _Build, e: Entry, key: str) -> None:
+    """The schema requires a title, so a name printed empty is an empty string, never a guess."""
+    title = _scalar(b, e)
+    if title is None:
+        b.warn(e, "'Project Name' has no value; title left empty")
+    b.put(key, title or "")
+
+
 def _read_number(b: _Build, e: Entry, key: str) -> None:
     m = _NUMBER.search(e.text)
     if m is None:
@@ -254,6 +262,7 @@ def _read_extra(b: _Build, e: Entry, key: str) -> None:
 _Reader = Callable[[_Build, Entry, str], None]
 
 _READERS: dict[str, _Reader] = {
+    "title": _read_title,
     "number": _read_number,
     "gender": _read_gender,
     "impact": _read_statements,
@@ -370,7 +379,7 @@ def _fallbacks(b: _Build) -> None:
         b.data["title"] = first_funding["title"]
         how = f"the title of {first_funding['instrument']} {first_funding['approval_number'] or ''}".rstrip()
     else:
-        b.data["title"] = None
+        b.data["title"] = ""
         how = ""
     where = f"; title taken from {how}" if how else "; title left empty"
     b.problems.append(warning(b.path, 1, 1, f"no Project Name in the data sheet{where}"))

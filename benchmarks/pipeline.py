@@ -1,0 +1,198 @@
+"""Time ``ksite check`` and ``ksite build`` against a plain MkDocs + Material build of the same pages.
+
+For each N it writes a synthetic corpus (N project records, N knowledge products, 10% Chinese)
+and the same pages as ordinary Markdown, then runs each command in a child process, measuring
+wall seconds and the child's peak RSS (``os.wait4``). It prints seconds, ms per page, peak MB and
+the ratio to the baseline build, checks the two targets, and writes
+``benchmarks/out/pipeline-<date>.json``.
+
+    .venv/bin/python benchmarks/pipeline.py --sizes 1000,5000 [--keep] [--repeat 3]
+
+Targets: ``ksite build`` no slower than the baseline at N = 5,000; ``ksite check`` under 2 s at
+N = 1,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from baseline import make_baseline
+from corpus import make_corpus, synthesize
+
+OUT = Path(__file__).resolve().parent / "out"
+BIN = Path(sys.executable).parent
+"""The virtualenv's ``bin/`` (``sys.executable`` is not resolved, so a venv stays a venv)."""
+BUILD_TARGET_N = 5000
+CHECK_TARGET_N = 1000
+CHECK_TARGET_SECONDS = 2.0
+_PHASES = re.compile(r"\((?P<phases>[^()]*\d+\.\d+s[^()]*)\)\s*$", re.MULTILINE)
+
+
+@dataclass
+class Run:
+    """One measured command at one corpus size."""
+
+    command: str
+    n: int
+    pages: int
+    seconds: float
+    """Wall time of the child process, best of the repeats."""
+    peak_mb: float
+    """Peak resident set size of the child (``ru_maxrss``), largest of the repeats."""
+    returncode: int
+    load_average: float
+    """One-minute load average after the command: other work on the machine skews timings."""
+    phases: dict[str, float] = field(default_factory=dict)
+    """ksite's own timing of its build stages, from its closing line."""
+    all_seconds: list[float] = field(default_factory=list)
+    ratio: float | None = None
+    """``seconds`` over the baseline build's at the same N."""
+
+    @property
+    def ms_per_page(self) -> float:
+        return 1000 * self.seconds / self.pages if self.pages else float("nan")
+
+
+def measure(argv: list[str], log: Path) -> tuple[float, float, int, str]:
+    """Run ``argv``; return wall seconds, peak RSS in MB, exit code and its stderr."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    with log.open("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read()
+    return seconds, usage.ru_maxrss / 1024, child.returncode, stderr  # ru_maxrss is in KiB on Linux
+
+
+def count_pages(site: Path) -> int:
+    return sum(1 for _ in site.rglob("index.html")) if site.is_dir() else 0
+
+
+def phases(stderr: str) -> dict[str, float]:
+    """``(check 0.58s, render+shell 2.27s, ...)`` from ``ksite build``'s last line, as numbers."""
+    match = _PHASES.search(stderr)
+    if not match:
+        return {}
+    parts = (p.strip().rsplit(" ", 1) for p in match["phases"].split(","))
+    return {name: float(value.rstrip("s")) for name, value in parts}
+
+
+def run_size(n: int, work: Path, seed: int, languages: tuple[str, ...], repeat: int) -> list[Run]:
+    """Generate both corpora for one N and measure the three commands."""
+    ksite_root, plain_root = work / "ksite", work / "baseline"
+    for root in (ksite_root, plain_root):
+        shutil.rmtree(root, ignore_errors=True)
+    started = time.perf_counter()
+    make_corpus(ksite_root, n, seed, languages)
+    make_baseline(plain_root, synthesize(n, seed), languages)
+    print(f"N = {n}: wrote both corpora into {work} in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
+    ksite = [str(BIN / "ksite"), "-f", str(ksite_root / "mkdocs.yml")]
+    commands = {
+        "ksite check": ([*ksite, "check"], None),
+        "ksite build": ([*ksite, "build"], ksite_root / "site"),
+        "mkdocs build (baseline)": (
+            [str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_root / "mkdocs.yml")], plain_root / "site",
+        ),
+    }
+    runs = []
+    for name, (argv, site) in commands.items():
+        times, peak, code, stderr = [], 0.0, 0, ""
+        for _ in range(repeat):
+            seconds, mb, code, stderr = measure(argv, work / f"{name.split(' (')[0].replace(' ', '-')}.log")
+            times.append(seconds)
+            peak = max(peak, mb)
+            print(f"  {name}: {seconds:.2f} s, {mb:.0f} MB, exit {code}", file=sys.stderr)
+            if code != 0:
+                print(stderr[-3000:], file=sys.stderr)
+                break
+        pages = count_pages(site) if site else 0
+        runs.append(Run(name, n, pages, min(times), peak, code, os.getloadavg()[0], phases(stderr), times))
+    check, build, baseline = runs
+    check.pages = build.pages  # check builds nothing; per page means per page of the site it checks
+    for run in runs:
+        run.ratio = run.seconds / baseline.seconds if baseline.seconds else None
+    return runs
+
+
+def table(runs: list[Run]) -> str:
+    head = f"{'command':<24} {'N':>6} {'pages':>7} {'seconds':>8} {'ms/page':>8} {'peak MB':>8} {'ratio':>6}"
+    lines = [head, "-" * len(head)]
+    for r in runs:
+        ratio = f"{r.ratio:.2f}" if r.ratio is not None else "-"
+        lines.append(
+            f"{r.command:<24} {r.n:>6} {r.pages:>7} {r.seconds:>8.2f} {r.ms_per_page:>8.2f} "
+            f"{r.peak_mb:>8.0f} {ratio:>6}"
+        )
+    return "\n".join(lines)
+
+
+def verdicts(runs: list[Run]) -> list[tuple[str, bool | None]]:
+    """The two targets, None where this run did not include the size they need."""
+    by = {(r.command, r.n): r for r in runs}
+    build = by.get(("ksite build", BUILD_TARGET_N))
+    plain = by.get(("mkdocs build (baseline)", BUILD_TARGET_N))
+    check = by.get(("ksite check", CHECK_TARGET_N))
+    build_ok = None if not (build and plain) else build.returncode == 0 and build.seconds <= plain.seconds
+    check_ok = None if not check else check.returncode == 0 and check.seconds < CHECK_TARGET_SECONDS
+    return [
+        (f"ksite build no slower than plain MkDocs at N = {BUILD_TARGET_N:,}", build_ok),
+        (f"ksite check under {CHECK_TARGET_SECONDS:g} s at N = {CHECK_TARGET_N:,}", check_ok),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="1000,5000", help="comma-separated corpus sizes N")
+    parser.add_argument("--keep", action="store_true", help="keep corpora in benchmarks/out/corpus-<N>/")
+    parser.add_argument("--languages", default="en", help="site languages, e.g. en,zh (both corpora)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per command; the fastest counts")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    languages = tuple(args.languages.split(","))
+    OUT.mkdir(parents=True, exist_ok=True)
+    runs: list[Run] = []
+    for n in sizes:
+        if args.keep:
+            runs += run_size(n, OUT / f"corpus-{n}", args.seed, languages, args.repeat)
+        else:
+            with tempfile.TemporaryDirectory(prefix=f"ksite-bench-{n}-") as tmp:
+                runs += run_size(n, Path(tmp), args.seed, languages, args.repeat)
+    print(table(runs))
+    results = verdicts(runs)
+    for text, ok in results:
+        print(f"{'SKIP' if ok is None else 'PASS' if ok else 'FAIL'}: {text}")
+    stamp = datetime.now().strftime("%Y-%m-%d")
+    report = {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count(), "load_average": os.getloadavg()},
+        "languages": languages,
+        "seed": args.seed,
+        "runs": [asdict(r) | {"ms_per_page": r.ms_per_page} for r in runs],
+        "targets": [{"target": text, "met": ok} for text, ok in results],
+    }
+    out = OUT / f"pipeline-{stamp}.json"
+    out.write_text(json.dumps(report, indent=2), "utf-8")
+    print(f"figures written to {out}", file=sys.stderr)
+    return 0 if all(ok is not False for _, ok in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

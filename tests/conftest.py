@@ -1,0 +1,58 @@
+"""Shared fixtures: where the fixture folders are, and a temporary ksite project built from them.
+
+A project is ``tests/fixtures/good/minimal/`` (one project record, one place, one topic, one
+knowledge product) with a case folder laid over it: each file of the case's ``content/``
+replaces or adds the file of the same path. A case may list files to re-encode in
+``encode.txt`` (``<path> <codec>`` per line), so no binary file has to be committed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = FIXTURES / "good" / "minimal"
+BAD = FIXTURES / "bad"
+
+MKDOCS_YML = """\
+site_name: ksite test
+docs_dir: content
+plugins:
+  - search
+  - ksite: {languages: [en]}
+theme: {name: material, font: false}
+"""
+
+MakeProject = Callable[..., Path]
+
+
+def make_project(root: Path, *overlays: Path) -> Path:
+    """Build a project in ``root`` from the minimal base and ``overlays``; return its mkdocs.yml."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(MINIMAL / "content", root / "content", dirs_exist_ok=True)
+    for overlay in overlays:
+        if (overlay / "content").is_dir():
+            shutil.copytree(overlay / "content", root / "content", dirs_exist_ok=True)
+        encodings = overlay / "encode.txt"
+        if encodings.is_file():
+            for line in encodings.read_text("utf-8").splitlines():
+                name, codec = line.split()
+                target = root / name
+                target.write_bytes(target.read_text("utf-8").encode(codec))
+    config = root / "mkdocs.yml"
+    config.write_text(MKDOCS_YML, "utf-8")
+    return config
+
+
+@pytest.fixture
+def temp_project(tmp_path: Path) -> MakeProject:
+    """``temp_project("case-name")`` or ``temp_project()``: a temp project; returns its mkdocs.yml."""
+
+    def build(*cases: str) -> Path:
+        return make_project(tmp_path / "project", *(BAD / case for case in cases))
+
+    return build

@@ -1,0 +1,150 @@
+"""``ksite build``: a failed build never touches the last good site; check writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator.build import build
+from generator.cli import main
+from generator.config import ProjectConfig
+from generator.errors import ContentError
+from generator.mkdocs_plugin import build_into
+
+from .builtsite import copy_project
+
+pytestmark = pytest.mark.slow
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> ProjectConfig:
+    config = copy_project(tmp_path / "project")
+    build(config, build_into)
+    return config
+
+
+def leftovers(config: ProjectConfig) -> list[str]:
+    """Staging or backup folders a build left beside site/."""
+    return sorted(
+        p.name for p in config.site_dir.parent.iterdir() if p.name.startswith(f".{config.site_dir.name}-")
+    )
+
+
+def test_bad_content_leaves_site_untouched(project: ProjectConfig) -> None:
+    before = tree_digest(project.site_dir)
+    record = project.content_dir / "projects" / "54037-001.yaml"
+    record.write_text(record.read_text("utf-8").replace("status: Proposed", "status: [Proposed"), "utf-8")
+    assert main(["-f", str(project.config_file), "build"]) == 1
+    assert tree_digest(project.site_dir) == before
+    assert leftovers(project) == []
+
+
+def test_template_error_leaves_site_untouched(
+    project: ProjectConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = tree_digest(project.site_dir)
+    project.templates_dir.mkdir(exist_ok=True)
+    (project.templates_dir / "output.html").write_text(
+        "<h1>{{ output.number }}</h1>\n{{ no_such_thing.x }}\n"
+    )
+    assert main(["-f", str(project.config_file), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "templates/output.html:2:1: error: template error:" in err
+    assert "'no_such_thing' is undefined" in err
+    assert tree_digest(project.site_dir) == before
+    assert leftovers(project) == []
+
+
+def test_template_syntax_error_is_reported_by_check(
+    project: ProjectConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.templates_dir.mkdir(exist_ok=True)
+    (project.templates_dir / "place.html").write_text("<h1>{{ title }}</h1>\n{% if %}\n")
+    assert main(["-f", str(project.config_file), "check"]) == 1
+    assert (
+        "templates/place.html:2:1: error: template error: Expected an expression" in capsys.readouterr().err
+    )
+
+
+def test_exception_mid_build_leaves_site_untouched(
+    project: ProjectConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree_digest(project.site_dir)
+
+    def exploding_link_check(site_dir: Path, base_path: str = "/") -> list[object]:
+        assert (site_dir / "index.html").exists()  # the new site was fully built in staging...
+        raise RuntimeError("disk full")  # ...and then something failed
+
+    monkeypatch.setattr(build_module, "check_site_links", exploding_link_check)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build(project, build_into)
+    assert tree_digest(project.site_dir) == before
+    assert leftovers(project) == []
+
+
+def test_broken_internal_link_fails_the_build(
+    project: ProjectConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = tree_digest(project.site_dir)
+    project.templates_dir.mkdir(exist_ok=True)
+    (project.templates_dir / "topic.html").write_text(
+        '<h1>{{ title }}</h1>\n<a href="../nowhere/">x</a> <a href="#no-such-anchor">y</a>\n'
+    )
+    assert main(["-f", str(project.config_file), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "site/topics/innovation/index.html" in err
+    assert "broken link '../nowhere/'" in err
+    assert "broken anchor '#no-such-anchor'" in err
+    assert tree_digest(project.site_dir) == before
+
+
+def test_check_writes_nothing(project: ProjectConfig) -> None:
+    root = project.root
+    before = tree_digest(root)
+    assert main(["-f", str(project.config_file), "check"]) == 0
+    assert tree_digest(root) == before
+
+
+def test_successful_rebuild_replaces_site(project: ProjectConfig) -> None:
+    product = project.content_dir / "knowledge" / "innovation-enabling-systems.md"
+    product.write_text(
+        product.read_text("utf-8").replace(
+            "title: Putting innovation-enabling systems at the forefront", "title: A changed title"
+        ),
+        "utf-8",
+    )
+    report = build(project, build_into)
+    assert report.pages > 0
+    page = project.site_dir / "knowledge" / "innovation-enabling-systems" / "index.html"
+    assert "A changed title" in page.read_text("utf-8")
+    assert leftovers(project) == []
+
+
+def test_content_error_lists_every_problem(project: ProjectConfig) -> None:
+    record = project.content_dir / "places" / "harbin.yaml"
+    record.write_text(record.read_text("utf-8").replace("kind: city", "kind: metropolis"), "utf-8")
+    product = project.content_dir / "knowledge" / "innovation-enabling-systems.md"
+    product.write_text(
+        product.read_text("utf-8").replace("project: 54037-001", "project: 99999-001"), "utf-8"
+    )
+    with pytest.raises(ContentError) as caught:
+        build(project, build_into)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(m.startswith("content/places/harbin.yaml:5:7: error: kind is 'metropolis'") for m in messages)
+    # The invalid place is not reported a second time as unknown where products use it.
+    assert not any("unknown place 'harbin'" in m for m in messages)
+    assert any(
+        m.startswith("content/knowledge/innovation-enabling-systems.md:") and "99999-001" in m
+        for m in messages
+    )
