@@ -23,7 +23,7 @@ from .config import ProjectConfig
 from .errors import ContentError, Problem, error, has_errors
 from .i18n import load_catalogue
 from .link import LinkedSite, link_library
-from .load import display_path, load_content
+from .load import content_files, display_path, load_content
 from .render import RenderedPage, Renderer, SiteInfo, make_environment
 from .validate import validate_documents
 
@@ -44,7 +44,13 @@ class BuildReport:
 def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
     """Load, validate and link the content; every problem of every file is returned."""
     documents, problems = load_content(config.content_dir, config.root)
-    library, validation_problems = validate_documents(documents, config.default_language)
+    loaded = {doc.path for doc in documents}
+    unreadable = [
+        (kind, path.stem)
+        for kind, path in content_files(config.content_dir)
+        if display_path(path, config.root) not in loaded
+    ]
+    library, validation_problems = validate_documents(documents, config.default_language, unreadable)
     site, link_problems = link_library(library)
     return site, problems + validation_problems + link_problems
 

@@ -66,6 +66,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from . import scaffold
+
+    config = _config(args)
+    try:
+        if args.kind == "brief":
+            path = scaffold.new_brief(config, args.name, args.title, args.type, args.project)
+        elif args.kind == "project":
+            path = scaffold.new_project(config, args.name, args.title)
+        else:
+            path = scaffold.new_place(config, args.name, args.title, args.place_kind)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .importers import cli as importer
 
@@ -80,12 +98,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="validate content and templates; print every problem; write nothing")
-    check.add_argument("--format", choices=["text", "json", "github"], default="text",
-                       help="text for people, github for workflow annotations, json for tools")
-    check.add_argument("--translations", action="store_true",
-                       help="also report translation coverage per language (missing and out-of-date texts)")
-    check.add_argument("--require", action="append", metavar="LANG",
-                       help="fail when any text lacks an up-to-date translation into LANG (repeatable)")
+    check.add_argument(
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="text for people, github for workflow annotations, json for tools",
+    )
+    check.add_argument(
+        "--translations",
+        action="store_true",
+        help="also report translation coverage per language (missing and out-of-date texts)",
+    )
+    check.add_argument(
+        "--require",
+        action="append",
+        metavar="LANG",
+        help="fail when any text lacks an up-to-date translation into LANG (repeatable)",
+    )
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="check, build into a temporary folder, check links, replace site/")
@@ -95,6 +124,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="preview with live reload on changes to content/ and templates/")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
     serve.set_defaults(func=cmd_serve)
+
+    new = sub.add_parser("new", help="start a valid content file: brief, project or place")
+    new.add_argument("kind", choices=["brief", "project", "place"])
+    new.add_argument("name", help="the brief's id, the project number or the place's slug")
+    new.add_argument("--title", required=True, help="title (brief, project) or name (place)")
+    new.add_argument(
+        "--type",
+        default="research-brief",
+        choices=["research-brief", "policy-note", "report", "event", "dataset", "presentation"],
+    )
+    new.add_argument("--project", help="project number the brief belongs to")
+    new.add_argument(
+        "--place-kind",
+        default="city",
+        choices=["country", "province", "prefecture", "city", "county", "district", "region", "other"],
+    )
+    new.set_defaults(func=cmd_new)
 
     importer = sub.add_parser("import", help="import records from other formats")
     formats = importer.add_subparsers(dest="format_name", required=True)

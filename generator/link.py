@@ -163,7 +163,9 @@ def link_library(library: Library) -> tuple[LinkedSite, list[Problem]]:
     )
     for markdown in _all_markdown(library):
         for ref in find_references(markdown.source, markdown.first_line, markdown.indent):
-            if site.resolve(ref.scheme, ref.target) is None:
+            if site.resolve(ref.scheme, ref.target) is None and not _names_failed(
+                library, ref.scheme, ref.target
+            ):
                 problems.append(
                     error(
                         markdown.path,
@@ -193,6 +195,15 @@ def _dangling_message(scheme: str, target: str, library: Library) -> str:
         )
     what = {"project": "project number", "knowledge": "knowledge product id"}.get(scheme, f"{scheme} slug")
     return f"link to {scheme}:{target}, which does not exist; check the {what}"
+
+
+def _names_failed(library: Library, scheme: str, target: str) -> bool:
+    """True when a reference names a document that failed to load or validate (its own errors
+    say why; the reference is not reported again)."""
+    kind = {"project": "project", "knowledge": "knowledge", "place": "place"}.get(scheme)
+    if kind is None:
+        return "topics" in library.failed
+    return target.split("/", 1)[0] in library.failed.get(kind, frozenset())
 
 
 def _freeze(index: Mapping[str, list[str]] | Mapping[tuple[str, int], list[str]]) -> dict:  # type: ignore[type-arg]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .errors import Problem, SourcePos, error
 from .link import LinkedSite
-from .model import ProjectRecord, Text
+from .model import Place, ProjectRecord, Text, Topic
 
 RECORD_TEXT_FIELDS = ("title", "description", "rationale", "location")
 
@@ -72,7 +72,9 @@ def coverage(site: LinkedSite, languages: tuple[str, ...]) -> list[Coverage]:
                     continue
                 report.total += 1
                 if not text.has(lang):
-                    report.gaps.append(Gap(lang, f"project {project.number} {name}", project.origin.at(*where)))
+                    report.gaps.append(
+                        Gap(lang, f"project {project.number} {name}", project.origin.at(*where))
+                    )
     for product in sorted(lib.products.values(), key=lambda p: p.id):
         for lang, report in reports.items():
             if product.language == lang:
@@ -83,18 +85,24 @@ def coverage(site: LinkedSite, languages: tuple[str, ...]) -> list[Coverage]:
                 report.gaps.append(Gap(lang, f"knowledge {product.id}", product.origin.at("title")))
             elif translation.translated_from and translation.translated_from < product.updated:
                 report.gaps.append(
-                    Gap(lang, f"knowledge {product.id}", translation.origin.at("translated_from"), stale=True,
+                    Gap(
+                        lang,
+                        f"knowledge {product.id}",
+                        translation.origin.at("translated_from"),
+                        stale=True,
                         detail=f"translated from the version of {translation.translated_from}; "
-                               f"the original was updated {product.updated}")
+                        f"the original was updated {product.updated}",
+                    )
                 )
-    for kind, items in (("place", lib.places), ("topic", lib.topics)):
-        for slug, item in sorted(items.items()):
-            for lang, report in reports.items():
-                if item.name.default == lang:
-                    continue
-                report.total += 1
-                if not item.name.has(lang):
-                    report.gaps.append(Gap(lang, f"{kind} {slug} name", item.origin.at("name")))
+    named: list[tuple[str, str, Place | Topic]] = [("place", s, p) for s, p in lib.places.items()]
+    named += [("topic", s, t) for s, t in lib.topics.items()]
+    for kind, slug, item in sorted(named, key=lambda entry: entry[:2]):
+        for lang, report in reports.items():
+            if item.name.default == lang:
+                continue
+            report.total += 1
+            if not item.name.has(lang):
+                report.gaps.append(Gap(lang, f"{kind} {slug} name", item.origin.at("name")))
     return [reports[lang] for lang in languages]
 
 
@@ -121,7 +129,11 @@ def required_problems(reports: list[Coverage], required: list[str]) -> list[Prob
         for gap in report.gaps:
             what = "out of date" if gap.stale else "not translated"
             problems.append(
-                error(gap.pos.path, gap.pos.line, gap.pos.column,
-                      f"{gap.what} is {what} into '{gap.lang}' (required by --require {gap.lang})")
+                error(
+                    gap.pos.path,
+                    gap.pos.line,
+                    gap.pos.column,
+                    f"{gap.what} is {what} into '{gap.lang}' (required by --require {gap.lang})",
+                )
             )
     return problems

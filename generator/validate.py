@@ -8,6 +8,7 @@ still wrong in words an editor can act on, at the line of the offending key or v
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from jsonschema import ValidationError
@@ -43,9 +44,15 @@ DEFAULT_LANGUAGE = "en"
 
 
 def validate_documents(
-    documents: Iterable[RawDocument], default_language: str = DEFAULT_LANGUAGE
+    documents: Iterable[RawDocument],
+    default_language: str = DEFAULT_LANGUAGE,
+    unreadable: Iterable[tuple[str, str]] = (),
 ) -> tuple[Library, list[Problem]]:
-    """Check every document against its schema and build the :class:`Library`."""
+    """Check every document against its schema and build the :class:`Library`.
+
+    ``unreadable`` names (kind, stem) of files that failed to load: like documents that fail
+    the schema, they count as existing for references, so one mistake gives one error.
+    """
     problems: list[Problem] = []
     projects: dict[str, ProjectRecord] = {}
     products: dict[str, KnowledgeProduct] = {}
@@ -55,11 +62,17 @@ def validate_documents(
     pages: dict[str, Page] = {}
     claimed: dict[tuple[str, str], list[tuple[RawDocument, str]]] = {}
     failed: dict[str, set[str]] = {}
+    for kind, stem in unreadable:
+        failed.setdefault(kind, set()).add(stem)
+    page_translations: list[RawDocument] = []
 
     for doc in documents:
         if doc.kind == "page":
-            page = _page(doc)
-            pages[page.slug] = page
+            if doc.lang is None:
+                page = _page(doc)
+                pages[page.slug] = page
+            else:
+                page_translations.append(doc)
             continue
         if doc.kind == "knowledge" and doc.lang is not None:
             translations.append(doc)
@@ -119,6 +132,8 @@ def validate_documents(
 
     for doc in translations:
         problems.extend(_attach_translation(doc, products))
+    for doc in page_translations:
+        problems.extend(_attach_page_translation(doc, pages))
 
     library = Library(
         projects=projects,
@@ -161,11 +176,7 @@ def _phrase(doc: YamlDocument, err: ValidationError) -> Problem:
         return doc.error_at(where, f"missing required field '{field_path}'; add it")
     if "propertyNames" in err.absolute_schema_path and isinstance(value, str):
         # The value checked is a key (such as a topic slug); point at that key.
-        what = (
-            _PATTERN_WORDS.get(wanted, err.message)
-            if validator == "pattern"
-            else err.message
-        )
+        what = _PATTERN_WORDS.get(wanted, err.message) if validator == "pattern" else err.message
         return doc.error_at(where + (value,), f"the name '{value}' {what}", key=True)
     if validator == "additionalProperties" and isinstance(value, dict):
         allowed = sorted(schema.get("properties", {}))
@@ -194,9 +205,7 @@ def _phrase(doc: YamlDocument, err: ValidationError) -> Problem:
         return doc.error_at(where, f"{name} is {_show(value)}, which {what}")
     if validator == "oneOf":
         text_forms = load_schema("common")["$defs"]["text"]["oneOf"]
-        if wanted == text_forms or any(
-            s.get("$ref", "").endswith("/text") for s in wanted
-        ):
+        if wanted == text_forms or any(s.get("$ref", "").endswith("/text") for s in wanted):
             return doc.error_at(
                 where, f"{name} must be text, or a map of language to text such as {{en: ..., zh: ...}}"
             )
@@ -425,16 +434,22 @@ def _attach_translation(doc: RawDocument, products: dict[str, KnowledgeProduct])
     )
     merged = dict(original.translations)
     merged[doc.lang] = translation
-    products[doc.stem] = _replace_translations(original, merged)
+    products[doc.stem] = replace(original, translations=merged)
     return []
 
 
-def _replace_translations(
-    product: KnowledgeProduct, translations: dict[str, Translation]
-) -> KnowledgeProduct:
-    from dataclasses import replace
-
-    return replace(product, translations=translations)
+def _attach_page_translation(doc: RawDocument, pages: dict[str, Page]) -> list[Problem]:
+    original = pages.get(doc.stem)
+    if original is None:
+        return [
+            error(
+                doc.path, 1, 1, f"translation of page '{doc.stem}', but there is no {doc.stem}.md beside it"
+            )
+        ]
+    assert doc.lang is not None and doc.body is not None
+    title = str(doc.yaml.data.get("title") or original.title)
+    pages[doc.stem] = replace(original, translations={**original.translations, doc.lang: (title, doc.body)})
+    return []
 
 
 def _page(doc: RawDocument) -> Page:

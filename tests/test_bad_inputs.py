@@ -164,7 +164,6 @@ def test_built_site_has_no_live_script_or_javascript_link(
         assert '<meta name="description" content="Summary &lt;script&gt;' in brief
 
 
-@pytest.mark.xfail(strict=True, reason="a file that fails to load (YAML or encoding error) makes references to it 'unknown' elsewhere")
 def test_a_file_that_fails_to_load_is_not_reported_again_as_unknown(
     temp_project: MakeProject, capsys: pytest.CaptureFixture[str]
 ) -> None:
