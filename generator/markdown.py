@@ -96,7 +96,6 @@ def _parser() -> MarkdownIt:
     )
     md.core.ruler.push("ksite_cjk_lines", _join_cjk_lines)
     md.add_render_rule("link_open", _render_link_open)
-    md.add_render_rule("table_open", _render_table_open)
     return md
 
 
@@ -113,13 +112,6 @@ def _render_link_open(
         token.attrSet("class", "ksite-ref" if url else "ksite-ref ksite-ref--missing")
     elif href.startswith(("http://", "https://")):
         token.attrSet("rel", "noopener")
-    return self.renderToken(tokens, idx, options, env)
-
-
-def _render_table_open(
-    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    # Material wraps tables for horizontal scrolling only when they carry no class; keep it plain.
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -150,6 +142,8 @@ def plain_text(source: str) -> str:
 
 def find_references(source: str, first_line: int = 1, indent: int = 0) -> Iterator[Reference]:
     """Every content reference in a Markdown text, at its file line and column."""
+    if not any(f"{scheme}:" in source for scheme in REFERENCE_SCHEMES):
+        return  # most texts link to nothing; skip parsing them
     lines = source.split("\n")
     for token in _parser().parse(source):
         if token.type != "inline" or not token.children or token.map is None:

@@ -35,8 +35,8 @@ from .model import (
     Topic,
     Translation,
 )
-from .schemas import load_schema, validator_for
-from .yamlsource import YamlDocument, coerce_to_schema
+from .schemas import definition, inlined, is_valid_for, validator_for
+from .yamlsource import YamlDocument, coerce_by_schema, coerce_to_schema
 
 SCHEMA_OF_KIND = {"project": "project", "knowledge": "knowledge", "place": "place", "topics": "topics"}
 TRANSLATABLE_FRONT_MATTER = {"title", "summary", "authors", "translated_from", "machine_translated"}
@@ -148,6 +148,9 @@ def validate_documents(
 
 def schema_check(doc: YamlDocument, schema_name: str, *, required: bool = True) -> list[Problem]:
     """Validate (after schema-directed coercion) and phrase each error for an editor."""
+    coerce_by_schema(doc, inlined(schema_name, required=required))
+    if is_valid_for(schema_name, required=required)(doc.data):
+        return []
     validator = validator_for(schema_name, required=required)
     errors = list(validator.iter_errors(doc.data))
     if errors and coerce_to_schema(doc, errors):
@@ -204,8 +207,8 @@ def _phrase(doc: YamlDocument, err: ValidationError) -> Problem:
         what = _PATTERN_WORDS.get(wanted, f"must match {wanted}")
         return doc.error_at(where, f"{name} is {_show(value)}, which {what}")
     if validator == "oneOf":
-        text_forms = load_schema("common")["$defs"]["text"]["oneOf"]
-        if wanted == text_forms or any(s.get("$ref", "").endswith("/text") for s in wanted):
+        text_forms = definition("common", "text")["oneOf"]
+        if wanted == text_forms or any(s.get("oneOf") == text_forms for s in wanted):
             return doc.error_at(
                 where, f"{name} must be text, or a map of language to text such as {{en: ..., zh: ...}}"
             )

@@ -50,6 +50,8 @@ class YamlDocument:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     """Line and column of the mapping key that names a path."""
     plain: set[Path_] = field(default_factory=set)
+    source_lines: list[str] = field(default_factory=list, repr=False)
+    """The text parsed, by line (block scalars' positions are found in it)."""
     """Paths of unquoted scalars: only these may be read as numbers or booleans."""
 
     def position(self, where: Path_, *, key: bool = False) -> tuple[int, int]:
@@ -85,6 +87,44 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _compose_fast(text: str) -> Node | None:
+    """Compose with libyaml when PyYAML has it (many times faster than the pure-Python scanner).
+
+    Returns None when the text has an error or an alias, or is empty: the pure-Python path then
+    parses it again, so every problem is reported with PyYAML's wording and the alias's position.
+    """
+    if not getattr(yaml, "__with_libyaml__", False) or "\t" in text:
+        return None  # libyaml accepts tabs in plain text, PyYAML does not: keep one behaviour
+    try:
+        loader = yaml.CSafeLoader(text)
+        try:
+            node: Node | None = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError:
+        return None
+    if node is None or _shares_nodes(node):
+        return None
+    return node
+
+
+def _shares_nodes(root: Node) -> bool:
+    """True when a node appears twice in the graph: libyaml resolved an alias."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return False
+
+
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse one YAML document strictly; positions are shifted by ``line_offset`` lines.
 
@@ -93,12 +133,14 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument
     problems = list(_tab_problems(text, path, line_offset))
     if problems:
         return None, problems
+    node = _compose_fast(text)
     try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        if node is None:
+            loader = _Loader(text)
+            try:
+                node = loader.get_single_node()
+            finally:
+                loader.dispose()
     except _AliasFound as alias:
         return None, [
             error(
@@ -128,7 +170,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument
             # PyYAML accepts tabs only inside quoted text; say so instead of "cannot start any token".
             what = "tab character outside quotes; replace the tab by spaces, or quote the text"
         return None, [error(path, line, col, f"invalid YAML: {what}")]
-    doc = YamlDocument(path=path, data=None)
+    doc = YamlDocument(path=path, data=None, source_lines=text.split("\n"))
     if node is None:
         doc.data = None
         return doc, []
@@ -151,7 +193,7 @@ def _tab_problems(text: str, path: str, line_offset: int) -> Iterator[Problem]:
 def _build(node: Node, where: Path_, doc: YamlDocument, problems: list[Problem], offset: int) -> Any:
     line, col = node.start_mark.line + 1 + offset, node.start_mark.column + 1
     if isinstance(node, ScalarNode) and node.style in ("|", ">"):
-        line, col = _block_text_start(node, offset)
+        line, col = _block_text_start(node, offset, doc.source_lines)
     doc.values[where] = (line, col)
     if node.tag not in _STD_TAGS and node.tag != "!":
         problems.append(
@@ -195,15 +237,47 @@ def _build(node: Node, where: Path_, doc: YamlDocument, problems: list[Problem],
     return None  # pragma: no cover - PyYAML has no other node kinds
 
 
-def _block_text_start(node: ScalarNode, offset: int) -> tuple[int, int]:
+def _block_text_start(node: ScalarNode, offset: int, lines: list[str]) -> tuple[int, int]:
     """Where a block scalar's text begins: the first non-blank line after its ``|``/``>``
     indicator, so that lines inside the text (Markdown references) map onto file lines."""
     mark = node.start_mark
-    following = (mark.buffer or "")[mark.pointer :].split("\n")[1:]
+    following = lines[mark.line + 1 :]
     for number, text in enumerate(following, start=mark.line + 2):
         if text.strip(" \0"):
             return number + offset, len(text) - len(text.lstrip(" ")) + 1
     return mark.line + 1 + offset, mark.column + 1
+
+
+def coerce_by_schema(doc: YamlDocument, schema: dict[str, Any]) -> None:
+    """Convert each plain scalar whose place in ``schema`` (references inlined) asks for a
+    number or boolean and not for text, as :func:`coerce_to_schema` would after validation."""
+    for where in sorted(doc.plain, key=len):
+        node: Any = schema
+        for part in where:
+            if not isinstance(node, dict):
+                break
+            if isinstance(part, int):
+                node = node.get("items")
+            elif part in node.get("properties", {}):
+                node = node["properties"][part]
+            else:
+                extra = node.get("additionalProperties")
+                node = extra if isinstance(extra, dict) else None
+        if not isinstance(node, dict) or "type" not in node:
+            continue
+        wanted = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        if "string" in wanted:
+            continue
+        value = _convert(_get(doc.data, where), wanted)
+        if value is not None:
+            _set(doc.data, where, value)
+            doc.plain.discard(where)
+
+
+def _get(data: Any, where: Path_) -> Any:
+    for part in where:
+        data = data[part]
+    return data
 
 
 def coerce_to_schema(doc: YamlDocument, schema_errors: list[Any]) -> bool:
