@@ -24,14 +24,17 @@ VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 STAMP = VENV / ".ksite-installed"
 # Debian packages: (a file that shows the package is there, the package).
+# WeasyPrint (the PDF briefs) needs Pango; the briefs' Chinese needs Noto Sans CJK.
+PDF_PACKAGES = [
+    ("/usr/share/doc/libpangoft2-1.0-0/copyright", "libpangoft2-1.0-0"),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
+]
 TEST_PACKAGES = [
     ("/usr/bin/chromium", "chromium"),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
     ("/usr/bin/pdftotext", "poppler-utils"),
+    *PDF_PACKAGES,
 ]
-SITE_PACKAGES = [
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
-]
+SITE_PACKAGES = [*PDF_PACKAGES]
 
 
 def run(*command: str | Path, **kwargs: object) -> None:

@@ -31,7 +31,8 @@ from pathlib import Path
 from baseline import make_baseline
 from corpus import make_corpus, synthesize
 
-OUT = Path(__file__).resolve().parent / "out"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
 BIN = Path(sys.executable).parent
 """The virtualenv's ``bin/`` (``sys.executable`` is not resolved, so a venv stays a venv)."""
 BUILD_TARGET_N = 5000
@@ -92,20 +93,49 @@ def phases(stderr: str) -> dict[str, float]:
     return {name: float(value.rstrip("s")) for name, value in parts}
 
 
-def run_size(n: int, work: Path, seed: int, languages: tuple[str, ...], repeat: int) -> list[Run]:
+def build_flags(pdf: bool) -> list[str]:
+    """``--no-pdf`` unless PDFs are wanted and if this ksite has it: the baseline makes no PDFs."""
+    if pdf:
+        return []
+    usage = subprocess.run([str(BIN / "ksite"), "build", "--help"], capture_output=True, text=True).stdout
+    return ["--no-pdf"] if "--no-pdf" in usage else []
+
+
+def source_state() -> dict[str, str]:
+    """The commit measured, and whether generator/ had uncommitted changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "generator_changed": git("status", "--short", "--", "generator")}
+
+
+@dataclass(frozen=True)
+class Options:
+    """How every size is run."""
+
+    seed: int
+    languages: tuple[str, ...]
+    repeat: int
+    """Runs per command; the fastest counts."""
+    build_flags: tuple[str, ...]
+    """Extra arguments of ``ksite build`` (``--no-pdf``)."""
+
+
+def run_size(n: int, work: Path, options: Options) -> list[Run]:
     """Generate both corpora for one N and measure the three commands."""
     ksite_root, plain_root = work / "ksite", work / "baseline"
     for root in (ksite_root, plain_root):
         shutil.rmtree(root, ignore_errors=True)
     started = time.perf_counter()
-    make_corpus(ksite_root, n, seed, languages)
-    make_baseline(plain_root, synthesize(n, seed), languages)
+    make_corpus(ksite_root, n, options.seed, options.languages)
+    make_baseline(plain_root, synthesize(n, options.seed), options.languages)
     print(f"N = {n}: wrote both corpora into {work} in {time.perf_counter() - started:.1f} s",
           file=sys.stderr)
     ksite = [str(BIN / "ksite"), "-f", str(ksite_root / "mkdocs.yml")]
     commands = {
         "ksite check": ([*ksite, "check"], None),
-        "ksite build": ([*ksite, "build"], ksite_root / "site"),
+        "ksite build": ([*ksite, "build", *options.build_flags], ksite_root / "site"),
         "mkdocs build (baseline)": (
             [str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_root / "mkdocs.yml")], plain_root / "site",
         ),
@@ -113,7 +143,7 @@ def run_size(n: int, work: Path, seed: int, languages: tuple[str, ...], repeat: 
     runs = []
     for name, (argv, site) in commands.items():
         times, peak, code, stderr = [], 0.0, 0, ""
-        for _ in range(repeat):
+        for _ in range(options.repeat):
             seconds, mb, code, stderr = measure(argv, work / f"{name.split(' (')[0].replace(' ', '-')}.log")
             times.append(seconds)
             peak = max(peak, mb)
@@ -163,26 +193,30 @@ def main() -> int:
     parser.add_argument("--languages", default="en", help="site languages, e.g. en,zh (both corpora)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per command; the fastest counts")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pdf", action="store_true", help="let ksite build make its PDF briefs too")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     languages = tuple(args.languages.split(","))
     OUT.mkdir(parents=True, exist_ok=True)
+    options = Options(args.seed, languages, args.repeat, tuple(build_flags(args.pdf)))
     runs: list[Run] = []
     for n in sizes:
         if args.keep:
-            runs += run_size(n, OUT / f"corpus-{n}", args.seed, languages, args.repeat)
+            runs += run_size(n, OUT / f"corpus-{n}", options)
         else:
             with tempfile.TemporaryDirectory(prefix=f"ksite-bench-{n}-") as tmp:
-                runs += run_size(n, Path(tmp), args.seed, languages, args.repeat)
+                runs += run_size(n, Path(tmp), options)
     print(table(runs))
     results = verdicts(runs)
     for text, ok in results:
         print(f"{'SKIP' if ok is None else 'PASS' if ok else 'FAIL'}: {text}")
-    stamp = datetime.now().strftime("%Y-%m-%d")
+    stamp = datetime.now().strftime("%Y-%m-%dT%H%M")  # one file per run, never overwritten
     report = {
         "date": datetime.now().isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "cpus": os.cpu_count(), "load_average": os.getloadavg()},
+        "source": source_state(),
+        "ksite_build_flags": options.build_flags,
         "languages": languages,
         "seed": args.seed,
         "runs": [asdict(r) | {"ms_per_page": r.ms_per_page} for r in runs],

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,9 +22,10 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from .checklinks import check_site_links
 from .config import ProjectConfig
 from .errors import ContentError, Problem, error, has_errors
-from .i18n import load_catalogue
+from .i18n import Catalogue, load_catalogue
 from .link import LinkedSite, link_library
 from .load import content_files, display_path, load_content
+from .pdf import BriefPrinter, print_briefs
 from .render import RenderedPage, Renderer, SiteInfo, make_environment
 from .validate import validate_documents
 
@@ -69,11 +71,25 @@ def renderer_for(config: ProjectConfig, site: LinkedSite, lang: str) -> Renderer
     return Renderer(site, site_info(config), catalogue, make_environment(config.templates_dir))
 
 
-def render_pages(config: ProjectConfig, site: LinkedSite, lang: str) -> Iterator[RenderedPage]:
-    """Every page of one language; template failures become positioned problems."""
+def brief_printer(config: ProjectConfig, cache_dir: Path) -> BriefPrinter:
+    """The export stage's PDF printer for products and project sheets, caching in ``cache_dir``."""
+
+    @cache
+    def catalogue(lang: str) -> Catalogue:
+        return load_catalogue(lang, config.templates_dir / "i18n", fallback=config.default_language)
+
+    env = make_environment(config.templates_dir)
+    return BriefPrinter(env, site_info(config), catalogue, config.content_dir, cache_dir)
+
+
+def render_pages(
+    config: ProjectConfig, site: LinkedSite, lang: str, printer: BriefPrinter | None = None
+) -> Iterator[RenderedPage]:
+    """Every page of one language; template failures become positioned problems. With a
+    ``printer``, products and project sheets get their PDF brief and link to it."""
     renderer = renderer_for(config, site, lang)
     try:
-        yield from renderer.pages()
+        yield from renderer.pages() if printer is None else print_briefs(renderer, printer)
     except (TemplateError, KeyError, TypeError, AttributeError) as exc:
         problem = _template_problem(config, exc)
         if problem.pos.line == 0 and not isinstance(exc, TemplateError):

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 content problems (all printed, sorted, as ``path:line:c
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,7 +53,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .mkdocs_plugin import build_into
 
     config = _config(args)
-    report = build(config, build_into, check_links=not args.no_link_check)
+    shell = build_into if not args.no_pdf else functools.partial(build_into, pdf=False)
+    report = build(config, shell, check_links=not args.no_link_check)
     _report(report.warnings, "text")
     timing = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.seconds.items())
     print(f"built {report.pages} pages into {config.site_dir} ({timing})", file=sys.stderr)
@@ -119,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="check, build into a temporary folder, check links, replace site/")
     build.add_argument("--no-link-check", action="store_true", help="skip the internal link check")
+    build.add_argument("--no-pdf", action="store_true", help="skip the PDF briefs (quick previews)")
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="preview with live reload on changes to content/ and templates/")

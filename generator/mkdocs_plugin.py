@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import posixpath
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,20 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .build import load_site, render_pages
+from .build import brief_printer, load_site, render_pages
 from .config import ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
 from .i18n import load_catalogue
 from .link import LinkedSite
 from .markdown import Heading
 from .render import RenderedPage
+from .search import SearchDocument, fallback_script, search_documents
+from .search_pagefind import SearchIndexError, write_pagefind
 
 log = logging.getLogger("mkdocs.plugins.ksite")
 ASSET_DIR = "assets/ksite"
+SEARCH_FALLBACK = "search/ksite-fallback.js"
+"""The compact search index for a copy opened from disk (see :mod:`generator.search`)."""
 _PACKAGE = resources.files("generator")
 
 
@@ -49,6 +54,11 @@ class KsiteOptions(Config):
     """Site languages; the first is served at the root, the others under /<lang>/."""
     language = opt.Optional(opt.Type(str))
     """The language this MkDocs run builds; ``ksite build`` sets it per run."""
+    pdf = opt.Type(bool, default=False)
+    """Make the PDF briefs. ``ksite build`` turns this on (off with ``--no-pdf``); plain
+    ``mkdocs build`` and ``mkdocs serve`` leave it off unless it is set here."""
+    pdf_cache_dir = opt.Type(str, default=".ksite-cache/pdf")
+    """Where made PDF briefs are kept, relative to ``mkdocs.yml``, so rebuilds reuse them."""
 
 
 class KsitePlugin(BasePlugin[KsiteOptions]):
@@ -62,6 +72,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         self.pages: dict[str, RenderedPage] = {}
         self.project: ProjectConfig | None = None
         self.failure: ContentError | None = None
+        self.search_docs: list[SearchDocument] = []
 
     @property
     def lang(self) -> str:
@@ -75,6 +86,9 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         if str(overrides) not in theme_dirs:
             theme_dirs.insert(position, str(overrides))
         config.extra_css.append(f"{ASSET_DIR}/ksite.css")
+        # Search (Pagefind behind Material's box) and the catalogue filters; both no-ops elsewhere.
+        config.extra_javascript.extend([f"{ASSET_DIR}/ksite-search.js", f"{ASSET_DIR}/ksite-facets.js"])
+        config.extra_css.append(f"{ASSET_DIR}/print.css")
         config.theme["language"] = self.lang
         if config.site_url and self.lang != self.project.default_language:
             config.site_url = config.site_url.rstrip("/") + f"/{self.lang}/"
@@ -119,7 +133,10 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
                 self.failure = ContentError(problems)
                 raise PluginError("ksite found problems in the content:\n" + format_problems(problems))
         try:
-            self.pages = {p.src_uri: p for p in render_pages(self.project, site, self.lang)}
+            printer = None
+            if self.config.pdf:
+                printer = brief_printer(self.project, self.project.root / self.config.pdf_cache_dir)
+            self.pages = {p.src_uri: p for p in render_pages(self.project, site, self.lang, printer)}
         except ContentError as exc:
             self.failure = exc
             raise PluginError(str(exc)) from exc
@@ -127,6 +144,19 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         kept = Files([f for f in files if not _is_content_source(f, docs_dir)])
         for page in self.pages.values():
             kept.append(File.generated(config, page.src_uri, content=_stub(page)))
+            if page.pdf is not None:
+                # MkDocs copies the brief from the PDF cache; it is never held in memory.
+                pdf_uri = posixpath.join(posixpath.dirname(page.src_uri), page.pdf.name)
+                kept.append(File.generated(config, pdf_uri, abs_src_path=str(page.pdf.path)))
+        if printer is not None:
+            stats = printer.stats
+            log.info(f"ksite: {stats.made + stats.cached} PDF briefs ({stats.made} made, "
+                     f"{stats.cached} from the cache) in {stats.seconds:.2f}s")
+        catalogue = load_catalogue(
+            self.lang, self.project.templates_dir / "i18n", fallback=self.project.default_language
+        )
+        self.search_docs = search_documents(site, catalogue, self.pages.values())
+        kept.append(File.generated(config, SEARCH_FALLBACK, content=fallback_script(self.search_docs)))
         for asset in _PACKAGE.joinpath("assets").iterdir():
             if asset.is_file():
                 kept.append(File.generated(config, f"{ASSET_DIR}/{asset.name}", content=asset.read_bytes()))
@@ -138,6 +168,12 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             return html
         page.toc = get_toc(_toc_tokens(rendered.toc))
         return rendered.html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            write_pagefind(self.search_docs, self.lang, Path(config.site_dir))
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from exc
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         assert self.project is not None
@@ -164,8 +200,9 @@ def _stub(page: RenderedPage) -> str:
     meta: dict[str, Any] = {"title": html.escape(page.title)}
     if page.description:
         meta["description"] = html.escape(page.description)
-    if page.search_boost != 1.0:
-        meta["search"] = {"boost": page.search_boost}
+    # Pagefind indexes ksite's pages from their search documents (generator/search.py); kept out
+    # of Material's index, which is one file of the whole site that no browser should download.
+    meta["search"] = {"exclude": True}
     meta["ksite"] = {
         "kind": page.kind,
         "lang": page.lang,
@@ -199,20 +236,21 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_into(project: ProjectConfig, staging: Path, site: LinkedSite) -> None:
-    """Run one MkDocs build per language into ``staging`` (others under ``<lang>/``)."""
+def build_into(project: ProjectConfig, staging: Path, site: LinkedSite, *, pdf: bool = True) -> None:
+    """Run one MkDocs build per language into ``staging`` (others under ``<lang>/``), with the
+    PDF briefs unless ``pdf`` is False (``ksite build --no-pdf``)."""
     collector = _Collector()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(collector)
     try:
         for lang in project.languages:
-            _build_language(project, staging, site, lang, collector)
+            _build_language(project, staging, site, lang, collector, pdf)
     finally:
         mkdocs_log.removeHandler(collector)
 
 
 def _build_language(
-    project: ProjectConfig, staging: Path, site: LinkedSite, lang: str, collector: _Collector
+    project: ProjectConfig, staging: Path, site: LinkedSite, lang: str, collector: _Collector, pdf: bool
 ) -> None:
     if True:
         target = staging if lang == project.default_language else staging / lang
@@ -222,6 +260,7 @@ def _build_language(
             raise ContentError([])  # pragma: no cover - mkdocs.yml without the plugin
         plugin.config.language = lang
         plugin.preloaded = site
+        plugin.config.pdf = pdf
         # Set before any plugin's on_config runs: the search plugin picks its language from it.
         config.theme["language"] = lang
         config.plugins.on_startup(command="build", dirty=False)

@@ -7,8 +7,8 @@ Material supply the shell around what this stage produces; this module never imp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +22,21 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from .facets import knowledge_list, projects_list
 from .i18n import Catalogue
 from .link import LinkedSite, page_url, relative_url
 from .markdown import Heading, render
+from .printlinks import with_print_urls
 from .views import (
+    BriefMeta,
     Localized,
     Pager,
+    PdfFile,
     Row,
     citation,
     funding_rows,
+    project_citation,
+    short_title,
     timetable_rows,
 )
 
@@ -65,6 +71,10 @@ class RenderedPage:
     """(language, URL relative to this page, absolute URL or "") of this page in every language."""
     prefix: str = ""
     """The language's folder (``zh/``); each language is its own MkDocs build rooted there."""
+    brief: BriefMeta | None = None
+    """Set on pages that are printed as PDF briefs (products, project sheets)."""
+    pdf: PdfFile | None = None
+    """The page's PDF brief, when it was made before the page was rendered."""
 
     @property
     def src_uri(self) -> str:
@@ -97,6 +107,8 @@ class Renderer:
     info: SiteInfo
     catalogue: Catalogue
     env: Environment
+    pdfs: Mapping[str, PdfFile] = field(default_factory=dict)
+    """PDF briefs already made, by page URL: their pages link to them ("Download PDF")."""
 
     @property
     def lang(self) -> str:
@@ -121,8 +133,10 @@ class Renderer:
         meta_description: str = "",
         boost: float = 1.0,
         toc: Sequence[Heading] = (),
+        brief: BriefMeta | None = None,
         **context: Any,
     ) -> RenderedPage:
+        pdf = self.pdfs.get(pager.current) if brief else None
         html = self.env.get_template(template).render(
             t=self.catalogue.label,
             term=self.catalogue.term,
@@ -132,8 +146,10 @@ class Renderer:
             root=relative_url(self.prefix, pager.current) if self.prefix else relative_url("", pager.current),
             url_for=pager.url,
             title=title,
+            pdf=pdf,
             **context,
         )
+        html = with_print_urls(html, self._absolute(pager.current))
         return RenderedPage(
             alternates=self._alternates(pager.current),
             url=pager.current,
@@ -147,7 +163,17 @@ class Renderer:
             source=source,
             search_boost=boost,
             prefix=self.prefix,
+            brief=brief,
+            pdf=pdf,
         )
+
+    def with_pdfs(self, pdfs: Mapping[str, PdfFile]) -> Renderer:
+        """This renderer, linking the pages in ``pdfs`` to their PDF briefs."""
+        return replace(self, pdfs=pdfs)
+
+    def page(self, kind: str, key: str) -> RenderedPage:
+        """One printable page again (products and project sheets)."""
+        return self.product(key) if kind == "product" else self.project(key)
 
     def pages(self) -> Iterator[RenderedPage]:
         """Every page of this language, in a stable order."""
@@ -197,7 +223,13 @@ class Renderer:
         lib = self.site.library
         projects = [self._project_summary(pager, lib.projects[n]) for n in sorted(lib.projects)]
         return self._page(
-            "projects", "", "projects.html", self.catalogue.label("projects"), pager, projects=projects
+            "projects",
+            "",
+            "projects.html",
+            self.catalogue.label("projects"),
+            pager,
+            projects=projects,
+            catalogue=projects_list(pager, self.site, projects),
         )
 
     def project(self, number: str) -> RenderedPage:
@@ -250,6 +282,17 @@ class Renderer:
             date_generated=pager.date(str(project.source.get("date_generated") or "")),
         )
         description = pager.text(project.description)
+        as_of = _project_as_of(project.timetable, project.source)
+        absolute = self._absolute(pager.current)
+        brief = BriefMeta(
+            short_title=short_title(f"{number}: {title}"),
+            authors=(self.info.name,),
+            subject=description.plain[:300] if description else "",
+            date=as_of,
+            date_text=pager.date(as_of),
+            citation=project_citation(number, title, self.info.name, as_of[:4], absolute),
+            url=absolute,
+        )
         return self._page(
             "project",
             number,
@@ -260,6 +303,7 @@ class Renderer:
             meta_description=(description.plain[:300] if description else ""),
             boost=2.0,
             toc=self._project_toc(context),
+            brief=brief,
             **context,
         )
 
@@ -285,7 +329,13 @@ class Renderer:
         pager = self.pager(page_url("knowledge", lang_prefix=self.prefix))
         cards = pager.cards(self.site.products_newest_first)
         return self._page(
-            "knowledge", "", "knowledge.html", self.catalogue.label("knowledge"), pager, products=cards
+            "knowledge",
+            "",
+            "knowledge.html",
+            self.catalogue.label("knowledge"),
+            pager,
+            products=cards,
+            catalogue=knowledge_list(pager, self.site),
         )
 
     def product(self, product_id: str) -> RenderedPage:
@@ -299,8 +349,18 @@ class Renderer:
         authors = translation.authors if translation else product.authors
         body_lang = self.lang if (translation or in_original) else product.language
         rendered = render(body.source, pager.resolver())
-        absolute = f"{self.info.url.rstrip('/')}/{pager.current}" if self.info.url else ""
+        absolute = self._absolute(pager.current)
         project = self.site.library.projects.get(product.project) if product.project else None
+        cite = citation(product, title, authors, self.info.name, absolute)
+        brief = BriefMeta(
+            short_title=short_title(title),
+            authors=tuple(authors),
+            subject=summary,
+            date=product.date,
+            date_text=pager.date(product.date),
+            citation=cite,
+            url=absolute,
+        )
         return self._page(
             "product",
             product_id,
@@ -329,7 +389,8 @@ class Renderer:
             places=[pager.place_link(s) for s in product.places],
             topics=[pager.topic_link(s) for s in product.topics],
             related=pager.cards(self.site.related(product)),
-            citation=citation(product, title, authors, self.info.name, absolute),
+            citation=cite,
+            brief=brief,
         )
 
     def places_index(self) -> RenderedPage:
@@ -396,6 +457,10 @@ class Renderer:
         )
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _absolute(self, url: str) -> str:
+        """The absolute URL of a page, or "" when ``site_url`` is not set."""
+        return f"{self.info.url.rstrip('/')}/{url}" if self.info.url else ""
 
     def _term_markup(self, vocabulary: str, value: str | None, source_lang: str = "en") -> Markup:
         """A term of a record in the page's language; untranslated, it keeps its own ``lang``."""
@@ -477,4 +542,14 @@ class Renderer:
         return tuple(Heading(2, anchor, text) for anchor, text, shown in wanted if shown)
 
 
-RenderFunction = Callable[[], Iterator[RenderedPage]]
+def _project_as_of(timetable: Mapping[str, Any], source: Mapping[str, Any]) -> str:
+    """The date a project sheet is "as of": its last data sheet update, else the newest date."""
+    last = timetable.get("last_pds_update")
+    if isinstance(last, str):
+        return last
+    dates = [v for v in timetable.values() if isinstance(v, str)]
+    generated = source.get("date_generated")
+    if isinstance(generated, str):
+        dates.append(generated)
+    return max(dates, default="")
+

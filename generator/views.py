@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from markupsafe import Markup
 
 from .i18n import Catalogue
 from .link import LinkedSite, page_url, relative_url
-from .markdown import Heading, plain_text, render, render_inline
-from .model import DateRange, KnowledgeProduct, Place, ProjectRecord, Text, Topic
+from .markdown import plain_text, render, render_inline
+from .model import DateRange, KnowledgeProduct, ProjectRecord, Text
 
 CURRENCY_SYMBOLS = {"USD": "US$", "CNY": "CN¥", "EUR": "€", "JPY": "¥", "GBP": "£"}
 
@@ -78,6 +79,41 @@ class OutputView:
     statement: Localized
     indicators: tuple[tuple[Localized, Localized | None, Localized | None, Localized | None], ...]
     products: tuple[ProductCard, ...] = ()
+
+
+@dataclass(frozen=True)
+class BriefMeta:
+    """What a page's printed brief shows around the page's own HTML: the PDF's metadata, its
+    running header and the closing block with the citation (products and project sheets)."""
+
+    short_title: str
+    """For the running header of every page."""
+    authors: tuple[str, ...]
+    subject: str
+    """The summary; the PDF's Subject."""
+    date: str
+    """ISO date the brief is "as of": the product's date, the record's last data sheet update."""
+    date_text: str
+    citation: str
+    url: str
+    """The page's absolute URL, or "" when ``site_url`` is not set."""
+
+
+@dataclass(frozen=True)
+class PdfFile:
+    """A page's PDF brief, made before the page is rendered the second time with its link."""
+
+    name: str
+    """File name beside the page's ``index.html``, e.g. ``54037-001.pdf``."""
+    size: int
+    path: Path
+    """Where the bytes are (the PDF cache)."""
+
+    @property
+    def size_text(self) -> str:
+        if self.size >= 1_000_000:
+            return f"{self.size / 1_000_000:.1f} MB"
+        return f"{max(1, round(self.size / 1000))} KB"
 
 
 @dataclass
@@ -250,13 +286,19 @@ def citation(product: KnowledgeProduct, title: str, authors: Sequence[str], site
     return " ".join(parts)
 
 
-def headings_of(html_source: str) -> tuple[Heading, ...]:
-    return render(html_source).headings
+def project_citation(number: str, title: str, site_name: str, year: str, url: str) -> str:
+    """The project sheet's citation, in the same author-date form as a product's."""
+    parts = [f"{site_name} ({year}). {number}: {title}."]
+    if url:
+        parts.append(url)
+    return " ".join(parts)
 
 
-def place_title(pager: Pager, place: Place) -> tuple[str, str]:
-    return pager.plain(place.name)
-
-
-def topic_title(pager: Pager, topic: Topic) -> tuple[str, str]:
-    return pager.plain(topic.name)
+def short_title(title: str, limit: int = 60) -> str:
+    """A title cut at a word (or, in Chinese, a character) for a running header."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit]
+    if " " in cut and not any("\u4e00" <= ch <= "\u9fff" for ch in cut):
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:–-") + "…"

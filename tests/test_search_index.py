@@ -1,0 +1,125 @@
+"""What search indexes: one document per page from the model, weighted fields, no page chrome."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from generator.build import load_site, render_pages
+from generator.i18n import load_catalogue
+from generator.search import WEIGHTS, SearchDocument, document_html, fallback_index, search_documents
+
+from .builtsite import built_site, copy_project
+
+CHROME = (
+    "Related knowledge products",
+    "Knowledge products for this output",
+    "Not given in the data sheet",
+    "相关知识产品",
+    "引用本文",
+    "Cite this",
+    "Table of contents",
+    "Skip to content",
+    "Source of this record",
+)
+
+
+@cache
+def documents(lang: str) -> dict[str, SearchDocument]:
+    import tempfile
+
+    config = copy_project(Path(tempfile.mkdtemp(prefix="ksite-search-")) / "project")
+    site, problems = load_site(config)
+    assert problems == []
+    pages = list(render_pages(config, site, lang))
+    docs = search_documents(site, load_catalogue(lang, fallback="en"), pages)
+    assert len(docs) == len(pages)
+    return {doc.url: doc for doc in docs}
+
+
+def test_every_page_kind_has_a_document() -> None:
+    kinds = {doc.kind for doc in documents("en").values()}
+    assert {"home", "project", "output", "product", "place", "topic", "knowledge", "projects"} <= kinds
+    assert set(documents("en")) == set(documents("zh"))
+
+
+def test_a_record_is_indexed_by_its_meaningful_fields() -> None:
+    doc = documents("en")["projects/54037-001/"]
+    assert doc.title.startswith("Innovation-Driven Green Economic Diversification")
+    assert doc.text_of("number") == "54037-001"
+    assert "Heilongjiang Province" in doc.text_of("tags") and "Innovation" in doc.text_of("tags")
+    assert "knowledge and support technical assistance" in doc.text_of("summary")
+    assert "Output 2: Innovation-driven green economic diversification strategy" in doc.text_of("outputs")
+    assert doc.result_line == "Project · 54037-001 · Proposed"
+    everything = " ".join(f.text for f in doc.fields)
+    assert "Bai, Jie" not in everything  # the officer is not what a reader searches the sheet by
+
+
+def test_titles_and_numbers_outweigh_tags_summary_and_body() -> None:
+    assert WEIGHTS["title"] == WEIGHTS["number"] == max(WEIGHTS.values())
+    assert WEIGHTS["title"] > WEIGHTS["tags"] > WEIGHTS["summary"] > WEIGHTS["body"] == 1.0
+    html = document_html(documents("en")["projects/54037-001/"])
+    assert re.search(r'<h1 data-pagefind-weight="10.0">Innovation-Driven', html)
+    assert '<p data-pagefind-weight="10.0">54037-001</p>' in html
+    assert re.search(
+        r'<p data-pagefind-weight="1.0">', document_html(documents("en")["knowledge/planning-beyond-2020/"])
+    )
+
+
+def test_products_show_type_and_date_and_are_found_by_them() -> None:
+    doc = documents("en")["knowledge/smes-and-green-industries/"]
+    assert doc.result_line == "Policy note · 1 June 2021"
+    assert doc.text_of("facts") == "Policy note 1 June 2021"
+    assert "Output 2:" in doc.text_of("outputs")
+    assert "financial instruments" in doc.text_of("body")
+    zh = documents("zh")["knowledge/smes-and-green-industries/"]
+    assert zh.title == "中小企业、融资与高附加值绿色产业"
+    assert zh.result_line == "政策简报 · 2021年6月1日"
+    assert "金融工具" in zh.text_of("body")
+
+
+def test_page_chrome_is_not_indexed() -> None:
+    for lang in ("en", "zh"):
+        for doc in documents(lang).values():
+            html = document_html(doc)
+            for phrase in CHROME:
+                assert phrase not in html, (doc.url, phrase)
+
+
+def test_result_metadata_is_shown_but_not_matched() -> None:
+    html = document_html(documents("en")["places/harbin/"])
+    assert '<p data-pagefind-ignore data-pagefind-meta="line">City · Heilongjiang Province</p>' in html
+    assert "<main data-pagefind-body>" in html and html.endswith("</main></body></html>")
+
+
+def test_fallback_index_is_compact() -> None:
+    index = fallback_index(documents("zh").values())
+    rows = index["docs"]
+    assert isinstance(rows, list) and len(rows) == len(documents("zh"))
+    brief = next(r for r in rows if r[0] == "knowledge/resource-exhausted-cities-in-heilongjiang/")
+    assert brief[1] == "黑龙江资源枯竭型城市概况" and brief[2] == "研究简报 · 2020年9月16日"
+    assert all(len(r[3]) <= 161 and len(r[4]) <= 401 for r in rows)
+
+
+def test_built_site_has_a_pagefind_bundle_and_a_fallback_per_language() -> None:
+    site = built_site()
+    for root, lang in ((site, "en"), (site / "zh", "zh")):
+        entry = json.loads((root / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+        assert list(entry["languages"]) == [lang]
+        assert entry["languages"][lang]["page_count"] == len(documents(lang))
+        assert (root / "pagefind" / "pagefind.js").is_file()
+        assert not (root / "pagefind" / "pagefind-ui.js").exists()
+        fallback = (root / "search" / "ksite-fallback.js").read_text("utf-8")
+        assert fallback.startswith("window.ksiteSearchFallback={")
+        # Material's own index (one file of everything) stays empty: no browser downloads it.
+        material = json.loads((root / "search" / "search_index.json").read_text("utf-8"))
+        assert material["docs"] == []
+
+
+def test_material_search_does_not_bind_the_box() -> None:
+    page = (built_site() / "index.html").read_text("utf-8")
+    assert "data-ksite-search" in page and 'name="ksite-search"' in page
+    assert 'data-md-component="search"' not in page and 'name="search"' not in page
+    assert "assets/ksite/ksite-search.js" in page
