@@ -63,6 +63,7 @@ def site_info(config: ProjectConfig) -> SiteInfo:
         url=config.site_url,
         languages=config.languages,
         default_language=config.default_language,
+        index_file="" if config.directory_urls else "index.html",
     )
 
 

@@ -41,6 +41,8 @@ class ProjectConfig:
     site_dir: Path
     languages: tuple[str, ...]
     """Site languages; the first is the default, served at ``/``, the others at ``/<lang>/``."""
+    directory_urls: bool = True
+    """MkDocs' ``use_directory_urls``: when false, links name ``index.html`` (works from disk)."""
 
     @property
     def default_language(self) -> str:
@@ -91,4 +93,5 @@ def load_config(config_file: Path) -> ProjectConfig:
         templates_dir=root / str(options.get("templates_dir", "templates")),
         site_dir=root / str(data.get("site_dir", "site")),
         languages=languages,
+        directory_urls=bool(data.get("use_directory_urls", True)),
     )

@@ -39,8 +39,12 @@ def page_url(kind: str, key: str = "", lang_prefix: str = "") -> str:
     return lang_prefix + paths[kind]
 
 
-def relative_url(target: str, current: str) -> str:
-    """A relative link from one directory-style page URL to another (works from file://)."""
+def relative_url(target: str, current: str, index_file: str = "") -> str:
+    """A relative link from one directory-style page URL to another.
+
+    With ``index_file`` (``index.html``) a link to a page names the file, so it also works
+    when the site is opened from disk, where a browser shows a folder listing for ``x/``.
+    """
     target_dir, _, fragment = target.partition("#")
     rel = posixpath.relpath("/" + target_dir, "/" + current)
     if rel == ".":
@@ -49,6 +53,8 @@ def relative_url(target: str, current: str) -> str:
         rel += "/"
     if target_dir.endswith("/") and rel != "./":
         rel = rel.rstrip("/") + "/"
+    if index_file and rel.endswith("/"):
+        rel = index_file if rel == "./" else rel + index_file
     return rel + (f"#{fragment}" if fragment else "")
 
 

@@ -29,7 +29,14 @@ def print_url(href: str, page_url: str) -> str:
         return ""
     if href.startswith(_EXTERNAL):
         return href
-    return urljoin(page_url, href) if page_url else ""
+    if not page_url:
+        return ""
+    url = urljoin(page_url, href)
+    # On paper the clean address reads better; a web server serves index.html for it.
+    path, hash_, fragment = url.partition("#")
+    if path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return path + hash_ + fragment
 
 
 def with_print_urls(html: str, page_url: str) -> str:

@@ -49,6 +49,8 @@ class SiteInfo:
     url: str = ""
     languages: tuple[str, ...] = ("en",)
     default_language: str = "en"
+    index_file: str = ""
+    """``index.html`` when links must name the file (``use_directory_urls: false``)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ class Renderer:
         return "" if self.lang == self.info.default_language else f"{self.lang}/"
 
     def pager(self, url: str) -> Pager:
-        return Pager(self.site, self.catalogue, url, self.prefix, self.info.languages)
+        return Pager(self.site, self.catalogue, url, self.prefix, self.info.languages, self.info.index_file)
 
     def _page(
         self,
@@ -143,7 +145,7 @@ class Renderer:
             tr=self._term_markup,
             lang=self.lang,
             site=self.info,
-            root=relative_url(self.prefix, pager.current) if self.prefix else relative_url("", pager.current),
+            root=relative_url(self.prefix, pager.current),
             url_for=pager.url,
             title=title,
             pdf=pdf,
@@ -477,7 +479,7 @@ class Renderer:
         result = []
         for lang in self.info.languages:
             target = ("" if lang == self.info.default_language else f"{lang}/") + path
-            result.append((lang, relative_url(target, url), base + target if base else ""))
+            result.append((lang, relative_url(target, url, self.info.index_file), base + target if base else ""))
         return tuple(result)
 
     def _free_text(self, slug: str, pager: Pager) -> Markup | None:

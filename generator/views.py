@@ -125,18 +125,19 @@ class Pager:
     current: str
     lang_prefix: str
     languages: Sequence[str] = field(default_factory=tuple)
+    index_file: str = ""
 
     @property
     def lang(self) -> str:
         return self.catalogue.lang
 
     def url(self, kind: str, key: str = "") -> str:
-        return relative_url(page_url(kind, key, self.lang_prefix), self.current)
+        return relative_url(page_url(kind, key, self.lang_prefix), self.current, self.index_file)
 
     def resolver(self) -> Callable[[str, str], str | None]:
         def resolve(scheme: str, target: str) -> str | None:
             found = self.site.resolve(scheme, target)
-            return None if found is None else relative_url(self.lang_prefix + found, self.current)
+            return None if found is None else relative_url(self.lang_prefix + found, self.current, self.index_file)
 
         return resolve
 

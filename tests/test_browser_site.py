@@ -44,14 +44,14 @@ def test_language_switch_on_project_sheet_lands_on_chinese_project_sheet(base_ur
     assert page.get_attribute("html", "lang") == "en"
     page.hover(".md-header__option .md-select")
     page.click("a.md-select__link[hreflang=zh]")
-    page.wait_for_url(base_url + "zh/projects/54037-001/")
+    page.wait_for_url(base_url + "zh/projects/54037-001/index.html")
     assert page.get_attribute("html", "lang") == "zh"
     assert "黑龙江资源枯竭型城市创新驱动绿色经济多元化发展" in page.inner_text("article h1")
     assert "项目编号" in page.inner_text("article")
     # And back again, to the same page.
     page.hover(".md-header__option .md-select")
     page.click("a.md-select__link[hreflang=en]")
-    page.wait_for_url(base_url + "projects/54037-001/")
+    page.wait_for_url(base_url + "projects/54037-001/index.html")
     assert page.get_attribute("html", "lang") == "en"
     page.close()
 
@@ -89,4 +89,19 @@ def test_no_request_leaves_the_site_host(base_url: str, context: Any, lang_prefi
         page.goto(base_url + lang_prefix + path)
         page.wait_for_load_state("networkidle")
     assert external_hosts(requested) == []
+    page.close()
+
+
+def test_site_opened_from_disk_navigates_between_pages(context: Any) -> None:
+    """Offline use: from file://, links lead to pages, not to folder listings."""
+    page = context.new_page()
+    page.goto((built_site() / "index.html").as_uri())
+    page.click("article a[href$='projects/54037-001/index.html']")
+    assert "Innovation-Driven Green Economic Diversification" in page.inner_text("article h1")
+    page.click("ol.ksite-outputs a >> nth=1")
+    assert page.inner_text("article h1").startswith("Output 2")
+    page.hover(".md-header__option .md-select")
+    page.click("a.md-select__link[hreflang=zh]")
+    assert page.url.endswith("/zh/projects/54037-001/outputs/2/index.html")
+    assert page.inner_text("article h1").startswith("产出 2")
     page.close()

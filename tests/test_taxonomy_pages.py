@@ -12,7 +12,7 @@ def cards_after(path: str, anchor: str) -> list[str]:
     html = (built_site() / path / "index.html").read_text("utf-8")
     section = html.split(f'id="{anchor}"', 1)[1]
     section = section.split("</ul>", 1)[0]
-    return re.findall(r'class="ksite-card__title" href="[^"]*?([^/"]+)/"', section)
+    return re.findall(r'class="ksite-card__title" href="[^"]*?([^/"]+)/(?:index\.html)?"', section)
 
 
 def test_related_products_share_output_place_or_topic_closest_first() -> None:
