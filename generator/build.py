@@ -11,10 +11,11 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from jinja2 import TemplateError, TemplateSyntaxError
@@ -29,7 +30,20 @@ from .pdf import BriefPrinter, print_briefs
 from .render import RenderedPage, Renderer, SiteInfo, make_environment
 from .validate import validate_documents
 
-Shell = Callable[[ProjectConfig, Path, LinkedSite], None]
+if TYPE_CHECKING:
+    from .cache import PageCache
+
+
+@dataclass(frozen=True)
+class ShellReport:
+    """What the shell did with ksite's pages: ``lang:url`` of those rendered in this build and
+    of those reused unchanged from the cache."""
+
+    rendered: tuple[str, ...] = ()
+    reused: tuple[str, ...] = ()
+
+
+Shell = Callable[[ProjectConfig, Path, LinkedSite], "ShellReport | None"]
 """Builds the site shell into a directory from the linked content (the MkDocs adapter's
 ``build_into``); it receives the content already loaded so nothing is read twice."""
 
@@ -41,6 +55,9 @@ class BuildReport:
     pages: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    """``lang:url`` of the pages rendered; unchanged pages came from the cache."""
+    reused: list[str] = field(default_factory=list)
 
 
 def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
@@ -84,11 +101,16 @@ def brief_printer(config: ProjectConfig, cache_dir: Path) -> BriefPrinter:
 
 
 def render_pages(
-    config: ProjectConfig, site: LinkedSite, lang: str, printer: BriefPrinter | None = None
+    config: ProjectConfig,
+    site: LinkedSite,
+    lang: str,
+    printer: BriefPrinter | None = None,
+    page_cache: PageCache | None = None,
 ) -> Iterator[RenderedPage]:
     """Every page of one language; template failures become positioned problems. With a
-    ``printer``, products and project sheets get their PDF brief and link to it."""
-    renderer = renderer_for(config, site, lang)
+    ``printer``, products and project sheets get their PDF brief and link to it; with a
+    ``page_cache``, pages whose inputs did not change are reused."""
+    renderer = replace(renderer_for(config, site, lang), cache=page_cache)
     try:
         yield from renderer.pages() if printer is None else print_briefs(renderer, printer)
     except (TemplateError, KeyError, TypeError, AttributeError) as exc:
@@ -148,13 +170,21 @@ def source_date_epoch(site: LinkedSite) -> int:
     return int(datetime.fromisoformat(newest).replace(tzinfo=UTC).timestamp())
 
 
-def build(config: ProjectConfig, shell: Shell, *, check_links: bool = True) -> BuildReport:
+def build(
+    config: ProjectConfig,
+    shell: Shell,
+    *,
+    check_links: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Check, build into a temporary directory, check links, then swap into ``site_dir``.
 
     Any failure leaves the previous ``site_dir`` exactly as it was.
     """
     report = BuildReport()
     started = time.perf_counter()
+    tell = progress or (lambda stage: None)
+    tell("checking content and templates")
     site, problems = _checked_site(config)
     report.seconds["check"] = time.perf_counter() - started
     if has_errors(problems):
@@ -168,14 +198,17 @@ def build(config: ProjectConfig, shell: Shell, *, check_links: bool = True) -> B
         previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if previous_epoch is None:
             os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(site))
+        tell(f"rendering and building {', '.join(config.languages)}")
         try:
-            shell(config, staging, site)
+            shell_report = shell(config, staging, site) or ShellReport()
+            report.rendered, report.reused = list(shell_report.rendered), list(shell_report.reused)
         finally:
             if previous_epoch is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
         report.seconds["render+shell"] = time.perf_counter() - mark
         if check_links:
             mark = time.perf_counter()
+            tell("checking links")
             link_problems = check_site_links(staging, urlsplit(config.site_url).path)
             report.seconds["links"] = time.perf_counter() - mark
             if has_errors(link_problems):

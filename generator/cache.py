@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from . import __version__
 from .link import LinkedSite
 from .markdown import Heading
 from .render import RenderedPage
+from .views import BriefMeta, PdfFile
 
 _REFERENCES = re.compile(r"""{%-?\s*(?:import|include|extends|from)\s+["']([^"']+)["']""")
 
@@ -44,7 +45,7 @@ def template_digest(env: Environment, name: str) -> str:
 
 
 def dependencies(site: LinkedSite, kind: str, key: str) -> Iterator[object]:
-    """The model values a page of ``kind`` shows; their ``repr`` is stable and complete."""
+    """The model values a page of ``kind`` shows (hashed in a canonical form)."""
     lib = site.library
     if kind == "home":
         yield from (lib.projects[n] for n in sorted(lib.projects))
@@ -101,19 +102,33 @@ class PageCache:
     directory: Path | None
     salt: str
     """Hash of what every page of a language depends on (catalogue, settings, ksite version)."""
+    env: Environment | None = None
+    """The template environment, whose sources are part of each page's key."""
     rendered: list[str] = field(default_factory=list)
     """``lang:url`` of pages rendered in this run (cache misses), for the build report."""
     reused: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    _digests: dict[str, str] = field(default_factory=dict)
 
-    def key(self, kind: str, page_key: str, template: str, parts: Iterable[object], extra: str = "") -> str:
+    def key(
+        self, kind: str, page_key: str, lang: str, template: str, parts: Iterable[object], extra: str = ""
+    ) -> str:
+        """The hash naming a page's cache entry; it changes when anything the page shows does."""
+        templates = self._templates(template)
         digest = hashlib.sha256(
-            f"{__version__}\0{self.salt}\0{kind}\0{page_key}\0{template}\0{extra}".encode()
+            f"{__version__}\0{self.salt}\0{kind}\0{page_key}\0{lang}\0{templates}\0{extra}".encode()
         )
         for part in parts:
-            digest.update(repr(part).encode("utf-8"))
+            digest.update(_canonical(part).encode("utf-8"))
             digest.update(b"\0")
         return digest.hexdigest()
+
+    def _templates(self, name: str) -> str:
+        if self.env is None:
+            return name
+        if name not in self._digests:
+            self._digests[name] = template_digest(self.env, name)
+        return self._digests[name]
 
     def get(self, key: str) -> RenderedPage | None:
         if self.directory is None:
@@ -124,6 +139,7 @@ class PageCache:
         except (OSError, ValueError):
             return None
         self.used.add(key)
+        self.reused.append(f"{data['lang']}:{data['url']}")
         return _page_from_json(data)
 
     def put(self, key: str, page: RenderedPage) -> None:
@@ -132,14 +148,34 @@ class PageCache:
         path = self.directory / key[:2] / f"{key}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(page), ensure_ascii=False), "utf-8")
+        tmp.write_text(json.dumps(asdict(page), ensure_ascii=False, default=str), "utf-8")
         tmp.replace(path)
         self.used.add(key)
+        self.rendered.append(f"{page.lang}:{page.url}")
+
+
+def _canonical(value: object) -> str:
+    """A text form of a model value that is the same in every process (``repr`` of a set
+    depends on the hash seed, so sets and mappings are written sorted)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        inner = ",".join(f"{f.name}={_canonical(getattr(value, f.name))}" for f in fields(value))
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(sorted(f"{_canonical(k)}:{_canonical(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, set | frozenset):
+        return "{" + ",".join(sorted(_canonical(v) for v in value)) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_canonical(v) for v in value) + "]"
+    return repr(value)
 
 
 def _page_from_json(data: dict[str, Any]) -> RenderedPage:
     data["toc"] = tuple(Heading(**h) for h in data["toc"])
     data["alternates"] = tuple(tuple(a) for a in data["alternates"])
+    if data.get("brief") is not None:
+        data["brief"] = BriefMeta(**{**data["brief"], "authors": tuple(data["brief"]["authors"])})
+    if data.get("pdf") is not None:
+        data["pdf"] = PdfFile(**{**data["pdf"], "path": Path(data["pdf"]["path"])})
     return RenderedPage(**data)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import ProjectConfig, load_config
 from .errors import ContentError, Problem, Severity, format_problems, has_errors
+from .progress import BuildProgress
 
 
 def _config(args: argparse.Namespace) -> ProjectConfig:
@@ -53,11 +54,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .mkdocs_plugin import build_into
 
     config = _config(args)
-    shell = build_into if not args.no_pdf else functools.partial(build_into, pdf=False)
-    report = build(config, shell, check_links=not args.no_link_check)
+    shell = functools.partial(build_into, pdf=not args.no_pdf, cache=not args.no_cache)
+    with BuildProgress(enabled=sys.stderr.isatty()) as progress:
+        report = build(config, shell, check_links=not args.no_link_check, progress=progress.stage)
     _report(report.warnings, "text")
-    timing = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.seconds.items())
-    print(f"built {report.pages} pages into {config.site_dir} ({timing})", file=sys.stderr)
+    progress.summary(report, config.site_dir)
     return 0
 
 
@@ -122,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="check, build into a temporary folder, check links, replace site/")
     build.add_argument("--no-link-check", action="store_true", help="skip the internal link check")
     build.add_argument("--no-pdf", action="store_true", help="skip the PDF briefs (quick previews)")
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="render every page again instead of reusing unchanged ones from .ksite-cache/",
+    )
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="preview with live reload on changes to content/ and templates/")

@@ -8,6 +8,7 @@ drives. Moving to another site shell means rewriting this module only.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -28,18 +29,20 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .build import brief_printer, load_site, render_pages
+from .build import ShellReport, brief_printer, load_site, render_pages, site_info
+from .cache import PageCache, prune
 from .config import ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
 from .i18n import load_catalogue
 from .link import LinkedSite
 from .markdown import Heading
-from .render import RenderedPage
+from .render import RenderedPage, make_environment
 from .search import SearchDocument, fallback_script, search_documents
 from .search_pagefind import SearchIndexError, write_pagefind
 
 log = logging.getLogger("mkdocs.plugins.ksite")
 ASSET_DIR = "assets/ksite"
+PAGE_CACHE = ".ksite-cache/pages"
 SEARCH_FALLBACK = "search/ksite-fallback.js"
 """The compact search index for a copy opened from disk (see :mod:`generator.search`)."""
 _PACKAGE = resources.files("generator")
@@ -59,6 +62,9 @@ class KsiteOptions(Config):
     ``mkdocs build`` and ``mkdocs serve`` leave it off unless it is set here."""
     pdf_cache_dir = opt.Type(str, default=".ksite-cache/pdf")
     """Where made PDF briefs are kept, relative to ``mkdocs.yml``, so rebuilds reuse them."""
+    page_cache_dir = opt.Optional(opt.Type(str))
+    """Where rendered pages are kept for incremental builds (``ksite build`` sets
+    ``.ksite-cache/pages``); unset, every page is rendered."""
 
 
 class KsitePlugin(BasePlugin[KsiteOptions]):
@@ -72,6 +78,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         self.pages: dict[str, RenderedPage] = {}
         self.project: ProjectConfig | None = None
         self.failure: ContentError | None = None
+        self.page_cache: PageCache | None = None
         self.search_docs: list[SearchDocument] = []
 
     @property
@@ -124,6 +131,19 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             "./" if lang == self.lang else up + ("" if lang == self.project.default_language else f"{lang}/")
         )
 
+    def _page_cache(self) -> PageCache | None:
+        assert self.project is not None
+        if not self.config.page_cache_dir:
+            return None
+        catalogue = load_catalogue(
+            self.lang, self.project.templates_dir / "i18n", self.project.default_language
+        )
+        salt = hashlib.sha256(
+            repr((site_info(self.project), catalogue, self.config.pdf)).encode()
+        ).hexdigest()
+        directory = self.project.root / self.config.page_cache_dir / self.lang
+        return PageCache(directory, salt, make_environment(self.project.templates_dir))
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.project is not None
         site = self.preloaded
@@ -136,7 +156,9 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             printer = None
             if self.config.pdf:
                 printer = brief_printer(self.project, self.project.root / self.config.pdf_cache_dir)
-            self.pages = {p.src_uri: p for p in render_pages(self.project, site, self.lang, printer)}
+            self.page_cache = self._page_cache()
+            rendered = render_pages(self.project, site, self.lang, printer, self.page_cache)
+            self.pages = {p.src_uri: p for p in rendered}
         except ContentError as exc:
             self.failure = exc
             raise PluginError(str(exc)) from exc
@@ -150,8 +172,10 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
                 kept.append(File.generated(config, pdf_uri, abs_src_path=str(page.pdf.path)))
         if printer is not None:
             stats = printer.stats
-            log.info(f"ksite: {stats.made + stats.cached} PDF briefs ({stats.made} made, "
-                     f"{stats.cached} from the cache) in {stats.seconds:.2f}s")
+            log.info(
+                f"ksite: {stats.made + stats.cached} PDF briefs ({stats.made} made, "
+                f"{stats.cached} from the cache) in {stats.seconds:.2f}s"
+            )
         catalogue = load_catalogue(
             self.lang, self.project.templates_dir / "i18n", fallback=self.project.default_language
         )
@@ -236,22 +260,43 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_into(project: ProjectConfig, staging: Path, site: LinkedSite, *, pdf: bool = True) -> None:
+def build_into(
+    project: ProjectConfig, staging: Path, site: LinkedSite, *, pdf: bool = True, cache: bool = True
+) -> ShellReport:
     """Run one MkDocs build per language into ``staging`` (others under ``<lang>/``), with the
-    PDF briefs unless ``pdf`` is False (``ksite build --no-pdf``)."""
+    PDF briefs unless ``pdf`` is False (``ksite build --no-pdf``), reusing unchanged pages from
+    ``.ksite-cache/pages`` unless ``cache`` is False. Reports which pages it rendered and which
+    came from the cache."""
     collector = _Collector()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(collector)
+    rendered: list[str] = []
+    reused: list[str] = []
+    used: set[str] = set()
     try:
         for lang in project.languages:
-            _build_language(project, staging, site, lang, collector, pdf)
+            page_cache = _build_language(project, staging, site, lang, collector, pdf, cache)
+            if page_cache is not None:
+                rendered += page_cache.rendered
+                reused += page_cache.reused
+                used |= page_cache.used
     finally:
         mkdocs_log.removeHandler(collector)
+    if cache:
+        for lang in project.languages:
+            prune(project.root / PAGE_CACHE / lang, used)
+    return ShellReport(tuple(rendered), tuple(reused))
 
 
 def _build_language(
-    project: ProjectConfig, staging: Path, site: LinkedSite, lang: str, collector: _Collector, pdf: bool
-) -> None:
+    project: ProjectConfig,
+    staging: Path,
+    site: LinkedSite,
+    lang: str,
+    collector: _Collector,
+    pdf: bool,
+    cache: bool,
+) -> PageCache | None:
     if True:
         target = staging if lang == project.default_language else staging / lang
         config = load_mkdocs_config(str(project.config_file), site_dir=str(target))
@@ -261,6 +306,7 @@ def _build_language(
         plugin.config.language = lang
         plugin.preloaded = site
         plugin.config.pdf = pdf
+        plugin.config.page_cache_dir = PAGE_CACHE if cache else None
         # Set before any plugin's on_config runs: the search plugin picks its language from it.
         config.theme["language"] = lang
         config.plugins.on_startup(command="build", dirty=False)
@@ -274,3 +320,4 @@ def _build_language(
             raise ContentError(problems) from None
         finally:
             config.plugins.on_shutdown()
+        return plugin.page_cache

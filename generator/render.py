@@ -7,10 +7,11 @@ Material supply the shell around what this stage produces; this module never imp
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -27,6 +28,9 @@ from .i18n import Catalogue
 from .link import LinkedSite, page_url, relative_url
 from .markdown import Heading, render
 from .printlinks import with_print_urls
+
+if TYPE_CHECKING:
+    from .cache import PageCache
 from .views import (
     BriefMeta,
     Localized,
@@ -110,6 +114,8 @@ class Renderer:
     catalogue: Catalogue
     env: Environment
     pdfs: Mapping[str, PdfFile] = field(default_factory=dict)
+    cache: PageCache | None = None
+    """Reuses pages whose inputs did not change (incremental builds); None renders all."""
     """PDF briefs already made, by page URL: their pages link to them ("Download PDF")."""
 
     @property
@@ -175,29 +181,48 @@ class Renderer:
 
     def page(self, kind: str, key: str) -> RenderedPage:
         """One printable page again (products and project sheets)."""
-        return self.product(key) if kind == "product" else self.project(key)
+        return self._cached(kind, key, partial(self.product if kind == "product" else self.project, key))
+
+    def _cached(self, kind: str, key: str, make: Callable[[], RenderedPage]) -> RenderedPage:
+        """``make()``, or the same page from the cache when none of its inputs changed."""
+        if self.cache is None:
+            return make()
+        from .cache import dependencies
+
+        pdf_key = {"product": "product", "project": "project"}.get(kind)
+        pdf = self.pdfs.get(page_url(pdf_key, key, self.prefix)) if pdf_key else None
+        cache_key = self.cache.key(
+            kind, key, self.lang, f"{kind}.html", dependencies(self.site, kind, key), extra=repr(pdf)
+        )
+        page = self.cache.get(cache_key)
+        if page is None:
+            page = make()
+            self.cache.put(cache_key, page)
+        return page
 
     def pages(self) -> Iterator[RenderedPage]:
         """Every page of this language, in a stable order."""
         lib = self.site.library
-        yield self.home()
-        yield self.projects_index()
+        cached = self._cached
+        yield cached("home", "", self.home)
+        yield cached("projects", "", self.projects_index)
         for number in sorted(lib.projects):
-            yield self.project(number)
+            yield cached("project", number, partial(self.project, number))
             for output in lib.projects[number].outputs:
-                yield self.output(number, output.number)
-        yield self.knowledge_index()
+                key = f"{number}/{output.number}"
+                yield cached("output", key, partial(self.output, number, output.number))
+        yield cached("knowledge", "", self.knowledge_index)
         for product_id in sorted(lib.products):
-            yield self.product(product_id)
-        yield self.places_index()
+            yield cached("product", product_id, partial(self.product, product_id))
+        yield cached("places", "", self.places_index)
         for slug in sorted(lib.places):
-            yield self.place(slug)
-        yield self.topics_index()
+            yield cached("place", slug, partial(self.place, slug))
+        yield cached("topics", "", self.topics_index)
         for slug in sorted(lib.topics):
-            yield self.topic(slug)
+            yield cached("topic", slug, partial(self.topic, slug))
         for slug in sorted(lib.pages):
             if slug != "index":
-                yield self.free_page(slug)
+                yield cached("page", slug, partial(self.free_page, slug))
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -479,7 +504,9 @@ class Renderer:
         result = []
         for lang in self.info.languages:
             target = ("" if lang == self.info.default_language else f"{lang}/") + path
-            result.append((lang, relative_url(target, url, self.info.index_file), base + target if base else ""))
+            result.append(
+                (lang, relative_url(target, url, self.info.index_file), base + target if base else "")
+            )
         return tuple(result)
 
     def _free_text(self, slug: str, pager: Pager) -> Markup | None:
@@ -554,4 +581,3 @@ def _project_as_of(timetable: Mapping[str, Any], source: Mapping[str, Any]) -> s
     if isinstance(generated, str):
         dates.append(generated)
     return max(dates, default="")
-

@@ -18,8 +18,14 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def new_brief(config: ProjectConfig, product_id: str, title: str, kind: str = "research-brief",
-              project: str | None = None, today: date | None = None) -> Path:
+def new_brief(
+    config: ProjectConfig,
+    product_id: str,
+    title: str,
+    kind: str = "research-brief",
+    project: str | None = None,
+    today: date | None = None,
+) -> Path:
     path = config.content_dir / "knowledge" / f"{product_id}.md"
     lines = [
         "---",
@@ -51,28 +57,32 @@ def new_brief(config: ProjectConfig, product_id: str, title: str, kind: str = "r
 
 def new_project(config: ProjectConfig, number: str, title: str) -> Path:
     path = config.content_dir / "projects" / f"{number}.yaml"
-    text = "\n".join([
-        "# yaml-language-server: $schema=../../generator/schemas/project.schema.json",
-        f"number: {number}",
-        f"title: {_q(title)}",
-        f"language: {config.default_language}",
-        "countries: []",
-        "status: Proposed",
-        "outputs: []",
-        "",
-    ])
+    text = "\n".join(
+        [
+            "# yaml-language-server: $schema=../../generator/schemas/project.schema.json",
+            f"number: {number}",
+            f"title: {_q(title)}",
+            f"language: {config.default_language}",
+            "countries: []",
+            "status: Proposed",
+            "outputs: []",
+            "",
+        ]
+    )
     return _write(path, text)
 
 
 def new_place(config: ProjectConfig, slug: str, name: str, kind: str = "city") -> Path:
     path = config.content_dir / "places" / f"{slug}.yaml"
-    text = "\n".join([
-        "# yaml-language-server: $schema=../../generator/schemas/place.schema.json",
-        "name:",
-        f"  {config.default_language}: {_q(name)}",
-        f"kind: {kind}",
-        "",
-    ])
+    text = "\n".join(
+        [
+            "# yaml-language-server: $schema=../../generator/schemas/place.schema.json",
+            "name:",
+            f"  {config.default_language}: {_q(name)}",
+            f"kind: {kind}",
+            "",
+        ]
+    )
     return _write(path, text)
 
 

@@ -137,7 +137,11 @@ class Pager:
     def resolver(self) -> Callable[[str, str], str | None]:
         def resolve(scheme: str, target: str) -> str | None:
             found = self.site.resolve(scheme, target)
-            return None if found is None else relative_url(self.lang_prefix + found, self.current, self.index_file)
+            return (
+                None
+                if found is None
+                else relative_url(self.lang_prefix + found, self.current, self.index_file)
+            )
 
         return resolve
 

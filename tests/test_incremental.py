@@ -1,0 +1,130 @@
+"""Incremental builds: after a one-brief change only the pages showing that brief are rendered
+again, a template change re-renders the pages using it, and the cache never changes the result."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildReport, build, load_site, render_pages
+from generator.config import ProjectConfig
+from generator.link import page_url
+from generator.mkdocs_plugin import build_into
+from generator.render import RenderedPage
+
+from .builtsite import copy_project
+
+pytestmark = pytest.mark.slow
+SHELL = functools.partial(build_into, pdf=False)
+BRIEF = "innovation-enabling-systems"
+
+
+def digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def in_every_language(config: ProjectConfig, urls: set[str]) -> set[str]:
+    return {
+        f"{lang}:{'' if lang == config.default_language else lang + '/'}{url}"
+        for lang in config.languages
+        for url in urls
+    }
+
+
+def pages_showing(config: ProjectConfig, product_id: str) -> set[str]:
+    """Every page on which the product appears, found from the site's own indexes."""
+    site, _ = load_site(config)
+    product = site.library.products[product_id]
+    urls = {page_url("product", product_id), page_url("knowledge")}
+    if product_id in site.products_newest_first[:6]:
+        urls.add(page_url("home"))
+    if product.project:
+        urls.add(page_url("project", product.project))
+        urls |= {page_url("output", f"{product.project}/{n}") for n in product.outputs}
+    urls |= {page_url("place", s) for s in product.places}
+    urls |= {page_url("topic", s) for s in product.topics}
+    urls |= {
+        page_url("product", other.id)
+        for other in site.library.products.values()
+        if product_id in site.related(other)
+    }
+    return in_every_language(config, urls)
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> ProjectConfig:
+    config = copy_project(tmp_path / "project")
+    first = build(config, SHELL)
+    assert first.reused == [] and len(first.rendered) > 40
+    return config
+
+
+def rebuild(config: ProjectConfig) -> BuildReport:
+    return build(config, SHELL)
+
+
+def test_unchanged_rebuild_renders_nothing(project: ProjectConfig) -> None:
+    report = rebuild(project)
+    assert report.rendered == []
+    assert len(report.reused) > 40
+
+
+def test_one_brief_change_rerenders_exactly_the_pages_showing_it(
+    project: ProjectConfig, tmp_path: Path
+) -> None:
+    brief = project.content_dir / "knowledge" / f"{BRIEF}.md"
+    brief.write_text(
+        brief.read_text("utf-8").replace(
+            "title: Putting innovation-enabling systems at the forefront",
+            "title: Innovation-enabling systems first",
+        )
+    )
+    report = rebuild(project)
+    expected = pages_showing(project, BRIEF)
+    assert set(report.rendered) == expected
+    assert len(report.rendered) == len(expected)  # each page once
+    assert f"en:{page_url('place', 'harbin')}" in report.reused  # the brief is not tagged Harbin
+    # The incremental result is the clean build's, byte for byte.
+    incremental = digest(project.site_dir)
+    shutil.rmtree(project.root / ".ksite-cache")
+    clean = rebuild(project)
+    assert clean.reused == []
+    assert digest(project.site_dir) == incremental
+
+
+def test_template_change_rerenders_every_page_using_it(project: ProjectConfig) -> None:
+    project.templates_dir.mkdir(exist_ok=True)
+    packaged = Path(__file__).parents[1] / "generator" / "templates" / "place.html"
+    (project.templates_dir / "place.html").write_text(packaged.read_text("utf-8") + "\n<!-- changed -->\n")
+    report = rebuild(project)
+    site, _ = load_site(project)
+    assert set(report.rendered) == in_every_language(
+        project, {page_url("place", s) for s in site.library.places}
+    )
+    # A change to a template that others import re-renders every page of those, and only them.
+    (project.templates_dir / "_macros.html").write_text(
+        (packaged.parent / "_macros.html").read_text("utf-8") + "\n{# changed #}\n"
+    )
+    report = rebuild(project)
+    users = {p.stem for p in packaged.parent.glob("*.html") if "_macros.html" in p.read_text("utf-8")}
+    assert {"product", "project", "knowledge"} <= users and "page" not in users
+    kind_of = {
+        **{f"en:{p.url}": p.kind for p in render_all(project, "en")},
+        **{f"zh:{p.url}": p.kind for p in render_all(project, "zh")},
+    }
+    assert report.rendered and all(kind_of[r] in users for r in report.rendered)
+    assert all(kind_of[r] not in users for r in report.reused)
+    assert {kind_of[r] for r in report.rendered} == users & set(kind_of.values())
+
+
+def render_all(config: ProjectConfig, lang: str) -> list[RenderedPage]:
+    site, _ = load_site(config)
+    return list(render_pages(config, site, lang))
