@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -41,6 +41,9 @@ class ShellReport:
 
     rendered: tuple[str, ...] = ()
     reused: tuple[str, ...] = ()
+    seconds: Mapping[str, float] = field(default_factory=dict)
+    """ksite's own work inside the shell, by step (rendering, search index); the rest of the
+    shell's time is MkDocs'."""
 
 
 Shell = Callable[[ProjectConfig, Path, LinkedSite], "ShellReport | None"]
@@ -58,17 +61,20 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     """``lang:url`` of the pages rendered; unchanged pages came from the cache."""
     reused: list[str] = field(default_factory=list)
+    shell_ksite: dict[str, float] = field(default_factory=dict)
+    """Of the shell's seconds, those spent in ksite's own steps."""
 
 
 def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
     """Load, validate and link the content; every problem of every file is returned."""
     documents, problems = load_content(config.content_dir, config.root)
     loaded = {doc.path for doc in documents}
-    unreadable = [
-        (kind, path.stem)
-        for kind, path in content_files(config.content_dir)
-        if display_path(path, config.root) not in loaded
-    ]
+    files = list(content_files(config.content_dir))
+    unreadable = (
+        [(kind, path.stem) for kind, path in files if display_path(path, config.root) not in loaded]
+        if len(loaded) < len(files)
+        else []
+    )
     library, validation_problems = validate_documents(documents, config.default_language, unreadable)
     site, link_problems = link_library(library)
     return site, problems + validation_problems + link_problems
@@ -202,10 +208,14 @@ def build(
         try:
             shell_report = shell(config, staging, site) or ShellReport()
             report.rendered, report.reused = list(shell_report.rendered), list(shell_report.reused)
+            report.shell_ksite = dict(shell_report.seconds)
         finally:
             if previous_epoch is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
-        report.seconds["render+shell"] = time.perf_counter() - mark
+        shell_seconds = time.perf_counter() - mark
+        for step, spent in report.shell_ksite.items():
+            report.seconds[step] = spent
+        report.seconds["mkdocs"] = shell_seconds - sum(report.shell_ksite.values())
         if check_links:
             mark = time.perf_counter()
             tell("checking links")

@@ -44,6 +44,8 @@ class RawDocument:
 
 def display_path(path: Path, root: Path) -> str:
     """The path as an editor types it: relative to the project root when inside it."""
+    if path.is_relative_to(root):  # the common case, without a file-system call
+        return path.relative_to(root).as_posix()
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -99,6 +99,15 @@ def _parser() -> MarkdownIt:
     return md
 
 
+@cache
+def _reference_parser() -> MarkdownIt:
+    """The dialect's block structure that decides what is a link (admonitions, footnotes), without
+    the rules that only shape output (tables, anchors, task lists): finding references is then
+    about twice as fast, with the same links found (a link in a table cell or a definition is
+    still inline text of a paragraph here)."""
+    return MarkdownIt("commonmark", {"html": False}).use(admon_plugin).use(footnote_plugin)
+
+
 def _render_link_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -145,7 +154,7 @@ def find_references(source: str, first_line: int = 1, indent: int = 0) -> Iterat
     if not any(f"{scheme}:" in source for scheme in REFERENCE_SCHEMES):
         return  # most texts link to nothing; skip parsing them
     lines = source.split("\n")
-    for token in _parser().parse(source):
+    for token in _reference_parser().parse(source):
         if token.type != "inline" or not token.children or token.map is None:
             continue
         start, end = token.map

@@ -12,6 +12,7 @@ import hashlib
 import html
 import json
 import logging
+import time
 import posixpath
 from importlib import resources
 from pathlib import Path
@@ -79,6 +80,8 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         self.project: ProjectConfig | None = None
         self.failure: ContentError | None = None
         self.page_cache: PageCache | None = None
+        self.seconds: dict[str, float] = {}
+        """ksite's own work inside the MkDocs run, by step (for the build report)."""
         self.search_docs: list[SearchDocument] = []
 
     @property
@@ -145,6 +148,13 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         return PageCache(directory, salt, make_environment(self.project.templates_dir))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        started = time.perf_counter()
+        try:
+            return self._generate(files, config)
+        finally:
+            self.seconds["render"] = time.perf_counter() - started
+
+    def _generate(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None
         site = self.preloaded
         if site is None:
@@ -194,10 +204,13 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         return rendered.html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        started = time.perf_counter()
         try:
             write_pagefind(self.search_docs, self.lang, Path(config.site_dir))
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
+        finally:
+            self.seconds["search index"] = time.perf_counter() - started
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         assert self.project is not None
@@ -272,10 +285,14 @@ def build_into(
     mkdocs_log.addHandler(collector)
     rendered: list[str] = []
     reused: list[str] = []
+    seconds: dict[str, float] = {}
     used: set[str] = set()
     try:
         for lang in project.languages:
-            page_cache = _build_language(project, staging, site, lang, collector, pdf, cache)
+            plugin = _build_language(project, staging, site, lang, collector, pdf, cache)
+            for step, spent in plugin.seconds.items():
+                seconds[step] = seconds.get(step, 0.0) + spent
+            page_cache = plugin.page_cache
             if page_cache is not None:
                 rendered += page_cache.rendered
                 reused += page_cache.reused
@@ -285,7 +302,7 @@ def build_into(
     if cache:
         for lang in project.languages:
             prune(project.root / PAGE_CACHE / lang, used)
-    return ShellReport(tuple(rendered), tuple(reused))
+    return ShellReport(tuple(rendered), tuple(reused), seconds)
 
 
 def _build_language(
@@ -296,7 +313,7 @@ def _build_language(
     collector: _Collector,
     pdf: bool,
     cache: bool,
-) -> PageCache | None:
+) -> KsitePlugin:
     if True:
         target = staging if lang == project.default_language else staging / lang
         config = load_mkdocs_config(str(project.config_file), site_dir=str(target))
@@ -320,4 +337,4 @@ def _build_language(
             raise ContentError(problems) from None
         finally:
             config.plugins.on_shutdown()
-        return plugin.page_cache
+        return plugin
