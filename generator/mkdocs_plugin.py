@@ -12,8 +12,8 @@ import hashlib
 import html
 import json
 import logging
-import time
 import posixpath
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
