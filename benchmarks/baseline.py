@@ -119,21 +119,31 @@ def _pages(content: SyntheticContent) -> Iterable[tuple[str, str]]:
         )
 
     funding = sum(s["amount"] for p in projects for f in p["funding"] for s in f["sources"])
-    figures = [("Projects", str(len(projects))), ("Knowledge products", str(len(newest))),
-               ("Total funding", f"USD {funding:,}")]
-    yield "index.md", (
-        f"# Synthetic corpus\n\n{_table(figures)}\n"
-        f"## Latest knowledge products\n\n{product_links('index.md', newest[:6])}\n"
-        f"## Projects\n\n{project_links('index.md', projects)}"
+    figures = [
+        ("Projects", str(len(projects))),
+        ("Knowledge products", str(len(newest))),
+        ("Total funding", f"USD {funding:,}"),
+    ]
+    yield (
+        "index.md",
+        (
+            f"# Synthetic corpus\n\n{_table(figures)}\n"
+            f"## Latest knowledge products\n\n{product_links('index.md', newest[:6])}\n"
+            f"## Projects\n\n{project_links('index.md', projects)}"
+        ),
     )
     rows = (
         f"| [{p['number']}]({_link('projects/index.md', _project_file(p['number']))}) | {p['title']} "
         f"| {p['status']} | {', '.join(p['countries'])} | {p['sectors'][0]['sector']} |"
         for p in projects
     )
-    yield "projects/index.md", (
-        "# Projects\n\n| Number | Title | Status | Country | Sector |\n| --- | --- | --- | --- | --- |\n"
-        + "\n".join(rows) + "\n"
+    yield (
+        "projects/index.md",
+        (
+            "# Projects\n\n| Number | Title | Status | Country | Sector |\n| --- | --- | --- | --- | --- |\n"
+            + "\n".join(rows)
+            + "\n"
+        ),
     )
     for project in projects:
         related = products_of[project["number"]]
@@ -146,8 +156,12 @@ def _pages(content: SyntheticContent) -> Iterable[tuple[str, str]]:
         yield f"knowledge/{product.meta['id']}.md", _product_page(product, content)
     for kind, names in (("places", content.places), ("topics", content.topics)):
         index = f"{kind}/index.md"
-        yield index, f"# {kind.title()}\n\n" + _bullets(
-            f"[{_text(v['name'])}]({_link(index, f'{kind}/{k}.md')})" for k, v in sorted(names.items())
+        yield (
+            index,
+            f"# {kind.title()}\n\n"
+            + _bullets(
+                f"[{_text(v['name'])}]({_link(index, f'{kind}/{k}.md')})" for k, v in sorted(names.items())
+            ),
         )
         for slug, record in names.items():
             path = f"{kind}/{slug}.md"
@@ -155,10 +169,13 @@ def _pages(content: SyntheticContent) -> Iterable[tuple[str, str]]:
             rows_ = [("Kind", record.get("kind", "topic"))]
             if parent:
                 rows_.append(("Within", _tag_links(path, "places", [parent], content.places)))
-            yield path, (
-                f"# {_text(record['name'])}\n\n{_table(rows_)}\n{_text(record.get('description'))}\n\n"
-                f"## Projects\n\n{project_links(path, projects_at[slug])}\n"
-                f"## Knowledge products\n\n{product_links(path, products_at[slug])}"
+            yield (
+                path,
+                (
+                    f"# {_text(record['name'])}\n\n{_table(rows_)}\n{_text(record.get('description'))}\n\n"
+                    f"## Projects\n\n{project_links(path, projects_at[slug])}\n"
+                    f"## Knowledge products\n\n{product_links(path, products_at[slug])}"
+                ),
             )
 
 
@@ -189,7 +206,8 @@ def _project_page(project: dict[str, Any], products: list[Any], content: Synthet
     funding += "".join(
         f"| {f['instrument']}: {f['title']} | {f['approval_number']} | {s['name']} "
         f"| {s['currency']} {s['amount']:,} |\n"
-        for f in project["funding"] for s in f["sources"]
+        for f in project["funding"]
+        for s in f["sources"]
     )
     outputs = "".join(
         f"{o['number']}. [{o['statement']}]({_link(path, _output_file(project['number'], o['number']))})\n"
@@ -198,8 +216,10 @@ def _project_page(project: dict[str, Any], products: list[Any], content: Synthet
     officer = [(k.title(), str(v)) for k, v in project["officer"].items()]
     officer += [("Executing agency", a["name"]) for a in project["executing_agencies"]]
     timetable = project["timetable"]
-    dates = [(k.replace("_", " ").capitalize(), v if isinstance(v, str) else f"{v['start']} – {v['end']}")
-             for k, v in timetable.items()]
+    dates = [
+        (k.replace("_", " ").capitalize(), v if isinstance(v, str) else f"{v['start']} – {v['end']}")
+        for k, v in timetable.items()
+    ]
     related = _bullets(_product_link(path, p) for p in products)
     return (
         f"# {project['title']}\n\n## Project\n\n{_table(sheet)}\n### Funding\n\n{funding}\n"

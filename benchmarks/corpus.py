@@ -74,8 +74,10 @@ CITIES_PER_PROVINCE = 4
 STATUSES = ("Proposed", "Approved", "Active", "Closed")
 PRODUCT_TYPES = ("research-brief", "policy-note", "report", "event", "dataset", "presentation")
 SECTORS = (
-    ("Water and other urban infrastructure and services",
-     ("Urban policy, institutional and capacity development",)),
+    (
+        "Water and other urban infrastructure and services",
+        ("Urban policy, institutional and capacity development",),
+    ),
     ("Energy", ("Renewable energy generation - solar", "Energy efficiency and conservation")),
     ("Transport", ("Urban public transport",)),
     ("Education", ("Technical and vocational education and training",)),
@@ -180,13 +182,20 @@ def _project(rng: random.Random, i: int, zh: bool, cities: list[str]) -> dict[st
         "countries": ["Synthetic Republic"],
         "status": rng.choice(STATUSES),
         "modalities": ["Technical Assistance"],
-        "funding": [{
-            "instrument": "TA",
-            "approval_number": f"{9000 + i}-SYN",
-            "title": label,
-            "sources": [{"name": "Synthetic Special Fund", "amount": rng.randrange(2, 40) * 50000,
-                         "currency": "USD"}],
-        }],
+        "funding": [
+            {
+                "instrument": "TA",
+                "approval_number": f"{9000 + i}-SYN",
+                "title": label,
+                "sources": [
+                    {
+                        "name": "Synthetic Special Fund",
+                        "amount": rng.randrange(2, 40) * 50000,
+                        "currency": "USD",
+                    }
+                ],
+            }
+        ],
         "strategic_agendas": ["Environmentally sustainable growth"],
         "sectors": [{"sector": sector, "subsectors": list(subsectors)}],
         "gender": "Some gender elements",
@@ -198,18 +207,26 @@ def _project(rng: random.Random, i: int, zh: bool, cities: list[str]) -> dict[st
         "location": f"合成城市{city[15:]}" if zh else f"Synthetic City {city[15:]}",
         "places": [city, province],
         "topics": sorted({topic, *rng.sample(list(TOPICS), 2)}),
-        "officer": {"name": f"Officer {i % 97:02d}, Synthetic", "department": "Synthetic Department",
-                    "division": f"Synthetic Division {i % 7 + 1}"},
+        "officer": {
+            "name": f"Officer {i % 97:02d}, Synthetic",
+            "department": "Synthetic Department",
+            "division": f"Synthetic Division {i % 7 + 1}",
+        },
         "executing_agencies": [{"name": f"Synthetic Agency {i % 31 + 1}", "address": None}],
         "timetable": {
             "concept_clearance": concept.isoformat(),
-            "fact_finding": {"start": fact_finding.isoformat(),
-                             "end": (fact_finding + timedelta(days=3)).isoformat()},
+            "fact_finding": {
+                "start": fact_finding.isoformat(),
+                "end": (fact_finding + timedelta(days=3)).isoformat(),
+            },
             "approval": approval.isoformat(),
             "last_pds_update": (approval + timedelta(days=30)).isoformat(),
         },
-        "source": {"file": "synthetic", "layout": "synthetic",
-                   "date_generated": (approval + timedelta(days=30)).isoformat()},
+        "source": {
+            "file": "synthetic",
+            "layout": "synthetic",
+            "date_generated": (approval + timedelta(days=30)).isoformat(),
+        },
     }
 
 
@@ -238,8 +255,9 @@ def _body(rng: random.Random, zh: bool, number: str, output: int) -> str:
     heads = ("背景", "主要发现", "下一步") if zh else ("Background", "Findings", "Next steps")
     see = f"参见[项目 {number}](project:{number})。" if zh else f"See [project {number}](project:{number})."
     link = f"project:{number}/outputs/{output}"
-    under = f"后续工作属于[产出{output}]({link})。" if zh else \
-        f"Work continues under [output {output}]({link})."
+    under = (
+        f"后续工作属于[产出{output}]({link})。" if zh else f"Work continues under [output {output}]({link})."
+    )
     cells = ("指标", "基线", "目标") if zh else ("Indicator", "Baseline", "Target")
     rows = "\n".join(
         f"| {cells[0]} {k} | {rng.randrange(0, 50)} | {rng.randrange(50, 100)} |" for k in range(1, 4)
@@ -292,8 +310,10 @@ def make_corpus(root: Path, n: int, seed: int = 0, languages: tuple[str, ...] = 
         "use_directory_urls": True,
         "strict": True,
         "theme": THEME,
-        "plugins": ["search", {"ksite": {"content_dir": "content", "templates_dir": "templates",
-                                         "languages": list(languages)}}],
+        "plugins": [
+            "search",
+            {"ksite": {"content_dir": "content", "templates_dir": "templates", "languages": list(languages)}},
+        ],
         "markdown_extensions": [{"toc": {"permalink": False}}],
     }
     (root / "content").mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,10 @@ from corpus import make_corpus
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 KSITE = Path(sys.executable).parent / "ksite"
-_LINE = re.compile(r"built (\d+) pages into .*?: (\d+) rendered, (\d+) unchanged \((.*)\)\s*$", re.MULTILINE)
+_LINE = re.compile(
+    r"built (\d+) pages into .*?: (\d+) rendered, (\d+) unchanged, \d+ external links \((.*)\)\s*$",
+    re.MULTILINE,
+)
 KSITE_STEPS = ("check", "render", "search index", "links")
 
 

@@ -103,11 +103,14 @@ def build_flags(pdf: bool) -> list[str]:
 
 def source_state() -> dict[str, str]:
     """The commit measured, and whether generator/ had uncommitted changes."""
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT).stdout.strip()
 
-    return {"commit": git("rev-parse", "--short", "HEAD"),
-            "generator_changed": git("status", "--short", "--", "generator")}
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "generator_changed": git("status", "--short", "--", "generator"),
+    }
 
 
 @dataclass(frozen=True)
@@ -130,14 +133,16 @@ def run_size(n: int, work: Path, options: Options) -> list[Run]:
     started = time.perf_counter()
     make_corpus(ksite_root, n, options.seed, options.languages)
     make_baseline(plain_root, synthesize(n, options.seed), options.languages)
-    print(f"N = {n}: wrote both corpora into {work} in {time.perf_counter() - started:.1f} s",
-          file=sys.stderr)
+    print(
+        f"N = {n}: wrote both corpora into {work} in {time.perf_counter() - started:.1f} s", file=sys.stderr
+    )
     ksite = [str(BIN / "ksite"), "-f", str(ksite_root / "mkdocs.yml")]
     commands = {
         "ksite check": ([*ksite, "check"], None),
         "ksite build": ([*ksite, "build", *options.build_flags], ksite_root / "site"),
         "mkdocs build (baseline)": (
-            [str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_root / "mkdocs.yml")], plain_root / "site",
+            [str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_root / "mkdocs.yml")],
+            plain_root / "site",
         ),
     }
     runs = []
@@ -213,8 +218,12 @@ def main() -> int:
     stamp = datetime.now().strftime("%Y-%m-%dT%H%M")  # one file per run, never overwritten
     report = {
         "date": datetime.now().isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count(), "load_average": os.getloadavg()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average": os.getloadavg(),
+        },
         "source": source_state(),
         "ksite_build_flags": options.build_flags,
         "languages": languages,

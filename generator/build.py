@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from .checklinks import check_site_links
+from .checklinks import check_external_links, check_site_links, external_links
 from .config import ProjectConfig
 from .errors import ContentError, Problem, error, has_errors
 from .i18n import Catalogue, load_catalogue
-from .link import LinkedSite, link_library
+from .link import LinkedSite, check_attachments, link_library
 from .load import content_files, display_path, load_content
 from .pdf import BriefPrinter, print_briefs
 from .render import RenderedPage, Renderer, SiteInfo, make_environment
@@ -62,6 +62,8 @@ class BuildReport:
     """``lang:url`` of the pages rendered; unchanged pages came from the cache."""
     reused: list[str] = field(default_factory=list)
     shell_ksite: dict[str, float] = field(default_factory=dict)
+    external: int = 0
+    """Distinct external URLs the site links to (fetched only with ``--check-external``)."""
     """Of the shell's seconds, those spent in ksite's own steps."""
 
 
@@ -77,6 +79,7 @@ def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
     )
     library, validation_problems = validate_documents(documents, config.default_language, unreadable)
     site, link_problems = link_library(library)
+    link_problems += check_attachments(library, config.content_dir / "media")
     return site, problems + validation_problems + link_problems
 
 
@@ -181,6 +184,7 @@ def build(
     shell: Shell,
     *,
     check_links: bool = True,
+    check_external: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Check, build into a temporary directory, check links, then swap into ``site_dir``.
@@ -223,6 +227,10 @@ def build(
             report.seconds["links"] = time.perf_counter() - mark
             if has_errors(link_problems):
                 raise ContentError(link_problems)
+        report.external = len({url for _, url in external_links(staging)})
+        if check_external:
+            tell(f"checking {report.external} external links")
+            report.warnings += check_external_links(staging)
         report.pages = sum(1 for _ in staging.rglob("index.html"))
         _swap(staging, config.site_dir)
     except BaseException:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import Problem, error
+from .errors import Problem, error, warning
 
 _TAG = re.compile(r"<(a|link|img|script|source)\b([^>]*)>", re.IGNORECASE)
 _URL_ATTR = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -62,6 +62,38 @@ def external_links(site_dir: Path) -> Iterator[tuple[str, str]]:
         for _, url, _ in scan_page(page).links:
             if urlsplit(url).scheme in ("http", "https"):
                 yield page.relative_to(site_dir).as_posix(), url
+
+
+def check_external_links(
+    site_dir: Path, timeout: float = 10.0, only_hosts: set[str] | None = None
+) -> list[Problem]:
+    """Fetch every external URL once (HEAD, then GET); a failure is a warning on each page
+    that links to it. Only on request (``--check-external``): CI may have no network.
+    ``only_hosts`` limits the check to those hosts (tests use it to stay on 127.0.0.1)."""
+    import urllib.error
+    import urllib.request
+
+    where: dict[str, list[str]] = {}
+    for page, url in external_links(site_dir):
+        if only_hosts is None or urlsplit(url).hostname in only_hosts:
+            where.setdefault(url, []).append(page)
+    problems: list[Problem] = []
+    for url, pages in sorted(where.items()):
+        failure = None
+        for method in ("HEAD", "GET"):
+            request = urllib.request.Request(url, method=method, headers={"User-Agent": "ksite link check"})
+            try:
+                with urllib.request.urlopen(request, timeout=timeout):
+                    failure = None
+                    break
+            except urllib.error.HTTPError as exc:
+                failure = f"HTTP {exc.code}"
+            except (urllib.error.URLError, OSError) as exc:
+                failure = f"unreachable ({getattr(exc, 'reason', exc)})"
+        if failure:
+            for page in sorted(set(pages)):
+                problems.append(warning(f"site/{page}", 0, 0, f"external link {url}: {failure}"))
+    return problems
 
 
 def check_site_links(site_dir: Path, base_path: str = "/") -> list[Problem]:

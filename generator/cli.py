@@ -56,7 +56,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
     shell = functools.partial(build_into, pdf=not args.no_pdf, cache=not args.no_cache)
     with BuildProgress(enabled=sys.stderr.isatty()) as progress:
-        report = build(config, shell, check_links=not args.no_link_check, progress=progress.stage)
+        report = build(
+            config,
+            shell,
+            check_links=not args.no_link_check,
+            check_external=args.check_external,
+            progress=progress.stage,
+        )
     _report(report.warnings, "text")
     progress.summary(report, config.site_dir)
     return 0
@@ -122,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="check, build into a temporary folder, check links, replace site/")
     build.add_argument("--no-link-check", action="store_true", help="skip the internal link check")
+    build.add_argument(
+        "--check-external",
+        action="store_true",
+        help="also fetch every external link once and warn about those that fail",
+    )
     build.add_argument("--no-pdf", action="store_true", help="skip the PDF briefs (quick previews)")
     build.add_argument(
         "--no-cache",

@@ -13,6 +13,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import Problem, error
 from .markdown import find_references
@@ -231,6 +232,18 @@ def _check_tags(
     for i, value in enumerate(values):
         if value not in known and value not in failed:
             yield _unknown(origin, (field, i), field[:-1], value, hint)
+
+
+def check_attachments(library: Library, media_dir: Path) -> Iterator[Problem]:
+    """Every attachment a product names must exist under ``content/media/``."""
+    for product in library.products.values():
+        for i, attachment in enumerate(product.attachments):
+            if not (media_dir / attachment.file).is_file():
+                yield Problem(
+                    product.origin.at("attachments", i, "file"),
+                    f"attachment '{attachment.file}' is not in {media_dir.name}/; add the file there "
+                    "or fix the name",
+                )
 
 
 def _check_product(product: KnowledgeProduct, library: Library) -> Iterator[Problem]:

@@ -42,7 +42,7 @@ class BuildProgress:
     def summary(self, report: BuildReport, site_dir: Path) -> None:
         line = (
             f"built {report.pages} pages into {site_dir}: {len(report.rendered)} rendered, "
-            f"{len(report.reused)} unchanged"
+            f"{len(report.reused)} unchanged, {report.external} external links"
         )
         if not self.enabled:
             timing = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.seconds.items())

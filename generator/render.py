@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .cache import PageCache
 from .views import (
     BriefMeta,
+    LinkView,
     Localized,
     Pager,
     PdfFile,
@@ -415,6 +416,10 @@ class Renderer:
             outputs=[pager.output_view(project, n) for n in product.outputs] if project else [],
             places=[pager.place_link(s) for s in product.places],
             topics=[pager.topic_link(s) for s in product.topics],
+            attachments=[
+                LinkView(a.title, relative_url(f"{self.prefix}media/{a.file}", pager.current))
+                for a in product.attachments
+            ],
             related=pager.cards(self.site.related(product)),
             citation=cite,
             brief=brief,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -148,3 +149,26 @@ def test_content_error_lists_every_problem(project: ProjectConfig) -> None:
         m.startswith("content/knowledge/innovation-enabling-systems.md:") and "99999-001" in m
         for m in messages
     )
+
+
+def test_external_links_are_counted_and_checked_only_on_request(tmp_path: Path) -> None:
+    """Only 127.0.0.1 is ever fetched here: the check is limited to that host."""
+    from generator.checklinks import check_external_links
+
+    from .browser import serve_directory
+
+    served = tmp_path / "www"
+    served.mkdir()
+    (served / "ok.html").write_text("fine")
+    config = copy_project(tmp_path / "project")
+    brief = config.content_dir / "knowledge" / "innovation-enabling-systems.md"
+    with serve_directory(served) as base:
+        brief.write_text(
+            brief.read_text("utf-8") + f"\n[ok]({base}ok.html) and [gone]({base}gone.html)\n", "utf-8"
+        )
+        report = build(config, functools.partial(build_into, pdf=False))
+        assert report.external >= 2 and not [w for w in report.warnings if "external link" in w.message]
+        problems = check_external_links(config.site_dir, only_hosts={"127.0.0.1"})
+    messages = [str(p) for p in problems]
+    assert messages and all(f"external link {base}gone.html: HTTP 404" in m for m in messages)
+    assert any(m.startswith("site/knowledge/innovation-enabling-systems/index.html") for m in messages)
