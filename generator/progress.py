@@ -51,9 +51,11 @@ class BuildProgress:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=line, show_header=True, header_style="bold")
+        table = Table(show_header=True, header_style="bold")
         table.add_column("stage")
         table.add_column("seconds", justify="right")
         for name, seconds in report.seconds.items():
             table.add_row(name, f"{seconds:.2f}")
-        Console(stderr=True).print(table)
+        console = Console(stderr=True, soft_wrap=True)
+        console.print(line)
+        console.print(table)
