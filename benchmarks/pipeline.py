@@ -149,6 +149,7 @@ def run_size(n: int, work: Path, options: Options) -> list[Run]:
     for name, (argv, site) in commands.items():
         times, peak, code, stderr = [], 0.0, 0, ""
         for _ in range(options.repeat):
+            shutil.rmtree(ksite_root / ".ksite-cache", ignore_errors=True)  # every build is a cold one
             seconds, mb, code, stderr = measure(argv, work / f"{name.split(' (')[0].replace(' ', '-')}.log")
             times.append(seconds)
             peak = max(peak, mb)

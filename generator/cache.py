@@ -109,6 +109,7 @@ class PageCache:
     reused: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
     _digests: dict[str, str] = field(default_factory=dict)
+    _values: dict[int, tuple[object, str]] = field(default_factory=dict)
 
     def key(
         self, kind: str, page_key: str, lang: str, template: str, parts: Iterable[object], extra: str = ""
@@ -119,9 +120,16 @@ class PageCache:
             f"{__version__}\0{self.salt}\0{kind}\0{page_key}\0{lang}\0{templates}\0{extra}".encode()
         )
         for part in parts:
-            digest.update(_canonical(part).encode("utf-8"))
-            digest.update(b"\0")
+            digest.update(self._digest_of(part).encode())
         return digest.hexdigest()
+
+    def _digest_of(self, value: object) -> str:
+        """A model value's digest, computed once per build: the same product is on many pages."""
+        known = self._values.get(id(value))
+        if known is None or known[0] is not value:
+            known = (value, hashlib.sha256(_canonical(value).encode("utf-8")).hexdigest())
+            self._values[id(value)] = known
+        return known[1]
 
     def _templates(self, name: str) -> str:
         if self.env is None:
