@@ -9,8 +9,9 @@ replaces or adds the file of the same path. A case may list files to re-encode i
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,3 +57,22 @@ def temp_project(tmp_path: Path) -> MakeProject:
         return make_project(tmp_path / "project", *(BAD / case for case in cases))
 
     return build
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    """The bundled site, built once, served on 127.0.0.1 for the browser tests."""
+    from .browser import serve_directory
+    from .builtsite import built_site
+
+    with serve_directory(built_site()) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def context() -> Iterator[Any]:
+    """One headless Chromium (Debian's) for all browser tests."""
+    from .browser import chromium
+
+    with chromium() as ctx:
+        yield ctx

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from .browser import chromium, external_hosts, serve_directory
+from .browser import external_hosts
 from .builtsite import built_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,17 +24,6 @@ PAGE_KINDS = [
     "topics/innovation/",
 ]
 
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with serve_directory(built_site()) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def context() -> Iterator[Any]:
-    with chromium() as ctx:
-        yield ctx
 
 
 def test_language_switch_on_project_sheet_lands_on_chinese_project_sheet(base_url: str, context: Any) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from .browser import chromium, external_hosts, serve_directory
+from .browser import external_hosts
 from .builtsite import built_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -19,17 +19,6 @@ POLICY_NOTES = {
     "Putting innovation-enabling systems at the forefront",
 }
 
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with serve_directory(built_site()) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def context() -> Iterator[Any]:
-    with chromium() as ctx:
-        yield ctx
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .browser import chromium, external_hosts, serve_directory
+from .browser import external_hosts
 from .builtsite import built_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -18,17 +18,6 @@ BRIEF_ZH = "黑龙江资源枯竭型城市概况"
 INNOVATION_NOTE = "Putting innovation-enabling systems at the forefront"
 PRESENTATION = "技援54037-001项目简介"
 
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with serve_directory(built_site()) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def context() -> Iterator[Any]:
-    with chromium() as ctx:
-        yield ctx
 
 
 def search(page: Any, query: str) -> list[dict[str, str]]:
