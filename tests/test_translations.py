@@ -121,4 +121,4 @@ def test_require_fails_only_when_asked(project: ProjectConfig, capsys: pytest.Ca
     assert "3 missing" in capsys.readouterr().out
     assert main(["-f", str(project.config_file), "check", "--require", "zh"]) == 1
     err = capsys.readouterr().err
-    assert "content/projects/54037-001.yaml:55:3: error: project 54037-001 rationale is not translated into 'zh'" in err
+    assert "content/projects/54037-001.yaml:56:3: error: project 54037-001 rationale is not translated into 'zh'" in err
