@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from .browser import chromium, serve_directory
-from .builtsite import REPO, built_site
+from .builtsite import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,21 +19,21 @@ SITE_URL = "https://ksite.example.org/ta-54037/"
 
 
 @pytest.fixture(scope="module")
-def printed() -> Iterator[Any]:
-    """``printed(path)``: the text of Chromium's print-to-PDF of a page of the built site."""
+def printed(base_url: str, context: Any) -> Iterator[Any]:
+    """``printed(path)``: the text of Chromium's print-to-PDF of a page of the built site
+    (the session's one browser and server, see conftest.py)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with serve_directory(built_site()) as base_url, chromium() as context:
 
-        def print_page(path: str) -> list[str]:
-            page = context.new_page()
-            page.goto(base_url + path)
-            target = ARTIFACTS / (path.strip("/").replace("/", "-") + ".pdf")
-            page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
-            page.close()
-            text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True)
-            return text.stdout.split("\f")
+    def print_page(path: str) -> list[str]:
+        page = context.new_page()
+        page.goto(base_url + path)
+        target = ARTIFACTS / (path.strip("/").replace("/", "-") + ".pdf")
+        page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
+        page.close()
+        text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True)
+        return text.stdout.split("\f")
 
-        yield print_page
+    yield print_page
 
 
 def test_printed_brief_has_its_title_block_first_and_no_navigation(printed: Any) -> None:
