@@ -314,27 +314,35 @@ def _build_language(
     pdf: bool,
     cache: bool,
 ) -> KsitePlugin:
-    if True:
-        target = staging if lang == project.default_language else staging / lang
-        config = load_mkdocs_config(str(project.config_file), site_dir=str(target))
-        plugin = config.plugins.get("ksite")
-        if not isinstance(plugin, KsitePlugin):
-            raise ContentError([])  # pragma: no cover - mkdocs.yml without the plugin
-        plugin.config.language = lang
-        plugin.preloaded = site
-        plugin.config.pdf = pdf
-        plugin.config.page_cache_dir = PAGE_CACHE if cache else None
-        # Set before any plugin's on_config runs: the search plugin picks its language from it.
-        config.theme["language"] = lang
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            mkdocs_build(config)
-        except (Abort, MkDocsException) as exc:
-            if plugin.failure is not None:
-                raise plugin.failure from None
-            problems = [error(project.config_file.name, 0, 0, f"MkDocs: {m}") for m in collector.messages]
-            problems.append(error(project.config_file.name, 0, 0, f"MkDocs build failed: {exc}"))
-            raise ContentError(problems) from None
-        finally:
-            config.plugins.on_shutdown()
-        return plugin
+    target = staging if lang == project.default_language else staging / lang
+    config = load_mkdocs_config(str(project.config_file), site_dir=str(target))
+    plugin = config.plugins.get("ksite")
+    if not isinstance(plugin, KsitePlugin):
+        raise ContentError(
+            [
+                error(
+                    project.config_file.name,
+                    0,
+                    0,
+                    "the ksite plugin is not enabled; add '- ksite' under plugins",
+                )
+            ]
+        )
+    plugin.config.language = lang
+    plugin.preloaded = site
+    plugin.config.pdf = pdf
+    plugin.config.page_cache_dir = PAGE_CACHE if cache else None
+    # Set before any plugin's on_config runs: the search plugin picks its language from it.
+    config.theme["language"] = lang
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    except (Abort, MkDocsException) as exc:
+        if plugin.failure is not None:
+            raise plugin.failure from None
+        problems = [error(project.config_file.name, 0, 0, f"MkDocs: {m}") for m in collector.messages]
+        problems.append(error(project.config_file.name, 0, 0, f"MkDocs build failed: {exc}"))
+        raise ContentError(problems) from None
+    finally:
+        config.plugins.on_shutdown()
+    return plugin
