@@ -83,9 +83,9 @@ def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
     return site, problems + validation_problems + link_problems
 
 
-def site_info(config: ProjectConfig) -> SiteInfo:
+def site_info(config: ProjectConfig, lang: str | None = None) -> SiteInfo:
     return SiteInfo(
-        name=config.site_name,
+        name=config.name_in(lang or config.default_language),
         url=config.site_url,
         languages=config.languages,
         default_language=config.default_language,
@@ -95,7 +95,7 @@ def site_info(config: ProjectConfig) -> SiteInfo:
 
 def renderer_for(config: ProjectConfig, site: LinkedSite, lang: str) -> Renderer:
     catalogue = load_catalogue(lang, config.templates_dir / "i18n", fallback=config.default_language)
-    return Renderer(site, site_info(config), catalogue, make_environment(config.templates_dir))
+    return Renderer(site, site_info(config, lang), catalogue, make_environment(config.templates_dir))
 
 
 def brief_printer(config: ProjectConfig, cache_dir: Path) -> BriefPrinter:

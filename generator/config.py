@@ -41,12 +41,18 @@ class ProjectConfig:
     site_dir: Path
     languages: tuple[str, ...]
     """Site languages; the first is the default, served at ``/``, the others at ``/<lang>/``."""
+    site_names: tuple[tuple[str, str], ...] = ()
+    """The site's name in languages other than the default (plugin option ``site_names``)."""
     directory_urls: bool = True
     """MkDocs' ``use_directory_urls``: when false, links name ``index.html`` (works from disk)."""
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    def name_in(self, lang: str) -> str:
+        """The site's name in ``lang`` (``site_name`` where no other is given)."""
+        return dict(self.site_names).get(lang, self.site_name)
 
 
 def plugin_options(data: dict[str, Any]) -> dict[str, Any]:
@@ -94,4 +100,5 @@ def load_config(config_file: Path) -> ProjectConfig:
         site_dir=root / str(data.get("site_dir", "site")),
         languages=languages,
         directory_urls=bool(data.get("use_directory_urls", True)),
+        site_names=tuple((str(k), str(v)) for k, v in dict(options.get("site_names") or {}).items()),
     )

@@ -56,6 +56,8 @@ class KsiteOptions(Config):
     """Site overrides of the packaged page templates, mirrored by file name."""
     languages = opt.ListOfItems(opt.Type(str), default=["en"])
     """Site languages; the first is served at the root, the others under /<lang>/."""
+    site_names = opt.Type(dict, default={})
+    """The site's name in other languages (``{zh: ...}``); ``site_name`` is the default's."""
     language = opt.Optional(opt.Type(str))
     """The language this MkDocs run builds; ``ksite build`` sets it per run."""
     pdf = opt.Type(bool, default=False)
@@ -100,6 +102,8 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         config.extra_javascript.extend([f"{ASSET_DIR}/ksite-search.js", f"{ASSET_DIR}/ksite-facets.js"])
         config.extra_css.append(f"{ASSET_DIR}/print.css")
         config.theme["language"] = self.lang
+        if self.lang in self.config.site_names:
+            config.site_name = str(self.config.site_names[self.lang])
         if config.site_url and self.lang != self.project.default_language:
             config.site_url = config.site_url.rstrip("/") + f"/{self.lang}/"
         config.extra["ksite_labels"] = load_catalogue(self.lang, self.project.templates_dir / "i18n").labels
@@ -142,7 +146,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             self.lang, self.project.templates_dir / "i18n", self.project.default_language
         )
         salt = hashlib.sha256(
-            repr((site_info(self.project), catalogue, self.config.pdf)).encode()
+            repr((site_info(self.project, self.lang), catalogue, self.config.pdf)).encode()
         ).hexdigest()
         directory = self.project.root / self.config.page_cache_dir / self.lang
         return PageCache(directory, salt, make_environment(self.project.templates_dir))

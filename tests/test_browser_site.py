@@ -25,7 +25,6 @@ PAGE_KINDS = [
 ]
 
 
-
 def test_language_switch_on_project_sheet_lands_on_chinese_project_sheet(base_url: str, context: Any) -> None:
     page = context.new_page()
     page.goto(base_url + "projects/54037-001/")

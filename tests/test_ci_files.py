@@ -19,7 +19,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_github_workflow_passes_actionlint() -> None:
     actionlint = shutil.which("actionlint") or str(Path(__import__("sys").executable).parent / "actionlint")
-    result = subprocess.run([actionlint, str(REPO / ".github/workflows/site.yml")], capture_output=True, text=True)
+    result = subprocess.run(
+        [actionlint, str(REPO / ".github/workflows/site.yml")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -31,10 +33,17 @@ def test_github_workflow_checks_builds_uploads_and_deploys() -> None:
     steps = workflow["jobs"]["build"]["steps"]
     commands = [s.get("run", "") for s in steps]
     assert "ksite check --format github" in commands and "ksite build" in commands
-    uses = [s.get("uses", "") for s in steps] + [s.get("uses", "") for s in workflow["jobs"]["deploy"]["steps"]]
+    uses = [s.get("uses", "") for s in steps] + [
+        s.get("uses", "") for s in workflow["jobs"]["deploy"]["steps"]
+    ]
     # Official actions, pinned by version.
-    for action in ("actions/checkout@v4", "actions/setup-python@v5", "actions/cache@v4",
-                   "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"):
+    for action in (
+        "actions/checkout@v4",
+        "actions/setup-python@v5",
+        "actions/cache@v4",
+        "actions/upload-pages-artifact@v3",
+        "actions/deploy-pages@v4",
+    ):
         assert action in uses
     cache = next(s for s in steps if s.get("uses") == "actions/cache@v4")
     assert cache["with"]["path"] == ".ksite-cache"

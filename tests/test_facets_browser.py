@@ -20,7 +20,6 @@ POLICY_NOTES = {
 }
 
 
-
 @pytest.fixture(scope="module")
 def no_js(context: Any) -> Iterator[Any]:
     """A second context of the same browser, with JavaScript off (one Playwright per process)."""

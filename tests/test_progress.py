@@ -9,8 +9,13 @@ import pytest
 from generator.build import BuildReport
 from generator.progress import BuildProgress
 
-REPORT = BuildReport(pages=50, seconds={"check": 0.5, "render": 0.25, "mkdocs": 2.0, "total": 3.0},
-                     rendered=["en:knowledge/x/"], reused=["en:"] * 49, external=7)
+REPORT = BuildReport(
+    pages=50,
+    seconds={"check": 0.5, "render": 0.25, "mkdocs": 2.0, "total": 3.0},
+    rendered=["en:knowledge/x/"],
+    reused=["en:"] * 49,
+    external=7,
+)
 
 
 def test_off_a_terminal_one_quiet_summary_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -19,8 +24,10 @@ def test_off_a_terminal_one_quiet_summary_line(capsys: pytest.CaptureFixture[str
     progress.summary(REPORT, Path("site"))
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == ("built 50 pages into site: 1 rendered, 49 unchanged, 7 external links "
-                            "(check 0.50s, render 0.25s, mkdocs 2.00s, total 3.00s)\n")
+    assert captured.err == (
+        "built 50 pages into site: 1 rendered, 49 unchanged, 7 external links "
+        "(check 0.50s, render 0.25s, mkdocs 2.00s, total 3.00s)\n"
+    )
 
 
 def test_on_a_terminal_a_table_of_stage_times(capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,7 +19,6 @@ INNOVATION_NOTE = "Putting innovation-enabling systems at the forefront"
 PRESENTATION = "技援54037-001项目简介"
 
 
-
 def search(page: Any, query: str) -> list[dict[str, str]]:
     """Type ``query`` into Material's search box; the results' titles, lines and links."""
     page.click(".md-search__input")

@@ -41,18 +41,34 @@ def test_serve_rebuilds_on_content_and_template_change(tmp_path: Path) -> None:
     config = copy_project(tmp_path / "project")
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "-f", str(config.config_file), "serve", "-a", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "-f",
+            str(config.config_file),
+            "serve",
+            "-a",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         url = f"http://127.0.0.1:{port}/knowledge/innovation-enabling-systems/"
         wait_for(url, "Putting innovation-enabling systems at the forefront")
         brief = config.content_dir / "knowledge" / "innovation-enabling-systems.md"
-        brief.write_text(brief.read_text("utf-8").replace(
-            "title: Putting innovation-enabling systems at the forefront", "title: Edited while serving"), "utf-8")
+        brief.write_text(
+            brief.read_text("utf-8").replace(
+                "title: Putting innovation-enabling systems at the forefront", "title: Edited while serving"
+            ),
+            "utf-8",
+        )
         wait_for(url, "Edited while serving")
         config.templates_dir.mkdir(exist_ok=True)
-        (config.templates_dir / "product.html").write_text("<h1>{{ title }}</h1><p>template override works</p>\n")
+        (config.templates_dir / "product.html").write_text(
+            "<h1>{{ title }}</h1><p>template override works</p>\n"
+        )
         wait_for(url, "template override works")
     finally:
         server.terminate()

@@ -262,6 +262,12 @@ def test_no_english_interface_string_on_chinese_pages() -> None:
         assert leaked == [], (page.relative_to(site), leaked)
 
 
+def test_chinese_pages_carry_the_chinese_site_name() -> None:
+    raw = (built_site() / "zh" / "index.html").read_text("utf-8")
+    assert " - 技援54037-001：黑龙江资源枯竭型城市绿色经济多元化发展</title>" in raw
+    assert "Green Economic Diversification" not in raw.split("<body", 1)[0]
+
+
 def test_chinese_project_sheet_uses_chinese_labels_and_dates() -> None:
     text = page_text(built_site() / "zh" / "projects" / "54037-001" / "index.html")
     for expected in (

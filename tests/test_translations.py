@@ -42,12 +42,14 @@ def test_text_pick_falls_back_to_the_default_language() -> None:
 
 def test_untranslated_record_field_shows_original_with_notice(project: ProjectConfig) -> None:
     html = pages_by_uri(project, "zh")["projects/54037-001/index.md"]
-    rationale = html[html.index('<h2 id="rationale">'):]
-    assert rationale.startswith('<h2 id="rationale">项目依据及与国家／区域战略的关联</h2>\n<div class="ksite-untranslated" lang="en">')
+    rationale = html[html.index('<h2 id="rationale">') :]
+    assert rationale.startswith(
+        '<h2 id="rationale">项目依据及与国家／区域战略的关联</h2>\n<div class="ksite-untranslated" lang="en">'
+    )
     assert '<p class="ksite-notice" lang="zh">此内容尚未翻译成中文，以下显示原文。</p>' in rationale
     assert "Economic development of resource-dependent cities" in rationale
     # A translated field has no notice.
-    description = html[html.index('<h2 id="description">'): html.index('<h2 id="rationale">')]
+    description = html[html.index('<h2 id="description">') : html.index('<h2 id="rationale">')]
     assert "ksite-untranslated" not in description and "中华人民共和国政府已请求亚洲开发银行" in description
 
 
@@ -90,15 +92,22 @@ def test_translation_conflicting_with_original_is_an_error_at_its_line(
     assert "innovation-enabling-systems.zh.md:4" not in err
 
 
-def test_translation_without_original_is_an_error(project: ProjectConfig, capsys: pytest.CaptureFixture[str]) -> None:
+def test_translation_without_original_is_an_error(
+    project: ProjectConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(project.content_dir / "knowledge" / "no-such-brief.zh.md", "---\ntitle: 无\n---\n正文\n")
     assert main(["-f", str(project.config_file), "check"]) == 1
-    assert "content/knowledge/no-such-brief.zh.md:1:1: error: translation of 'no-such-brief', but there is no no-such-brief.md" in capsys.readouterr().err
+    assert (
+        "content/knowledge/no-such-brief.zh.md:1:1: error: translation of 'no-such-brief', but there is no no-such-brief.md"
+        in capsys.readouterr().err
+    )
 
 
 def test_coverage_report_lists_missing_and_outdated(project: ProjectConfig) -> None:
     original = project.content_dir / "knowledge" / "resource-exhausted-cities-in-heilongjiang.md"
-    original.write_text(original.read_text("utf-8").replace("date: 2020-09-16\n", "date: 2020-09-16\nupdated: 2021-03-01\n"))
+    original.write_text(
+        original.read_text("utf-8").replace("date: 2020-09-16\n", "date: 2020-09-16\nupdated: 2021-03-01\n")
+    )
     site, _ = load_site(project)
     reports = coverage(site, project.languages)
     assert [r.lang for r in reports] == ["en", "zh"]
@@ -121,4 +130,7 @@ def test_require_fails_only_when_asked(project: ProjectConfig, capsys: pytest.Ca
     assert "3 missing" in capsys.readouterr().out
     assert main(["-f", str(project.config_file), "check", "--require", "zh"]) == 1
     err = capsys.readouterr().err
-    assert "content/projects/54037-001.yaml:56:3: error: project 54037-001 rationale is not translated into 'zh'" in err
+    assert (
+        "content/projects/54037-001.yaml:56:3: error: project 54037-001 rationale is not translated into 'zh'"
+        in err
+    )
