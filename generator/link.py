@@ -9,10 +9,11 @@ indexes built once.
 
 from __future__ import annotations
 
+import heapq
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, error
@@ -71,6 +72,9 @@ class LinkedSite:
     projects_by_place: Mapping[str, tuple[str, ...]]
     projects_by_topic: Mapping[str, tuple[str, ...]]
     products_newest_first: tuple[str, ...]
+    _related: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    """Memo of :meth:`related` (several pages of a build ask for the same product's list)."""
+    _rank: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def resolve(self, scheme: str, target: str) -> str | None:
         """Site-relative URL of a Markdown reference, or None if it names nothing."""
@@ -97,7 +101,11 @@ class LinkedSite:
 
     def related(self, product: KnowledgeProduct, limit: int = 5) -> list[str]:
         """Products sharing an output, place or topic, the closest first, then newest."""
-        lib = self.library
+        memo_key = (product.id, limit)
+        if memo_key in self._related:
+            return list(self._related[memo_key])
+        if not self._rank:
+            self._rank.update((pid, i) for i, pid in enumerate(self.products_newest_first))
         scores: dict[str, int] = defaultdict(int)
         if product.project:
             for number in product.outputs:
@@ -110,7 +118,11 @@ class LinkedSite:
             for other in self.products_by_topic.get(slug, ()):
                 scores[other] += 1
         scores.pop(product.id, None)
-        return sorted(scores, key=lambda i: (-scores[i], _newest_key(lib.products[i])))[:limit]
+        rank = self._rank
+        # The top few of many candidates: a heap, not a full sort (products share topics widely).
+        best = heapq.nsmallest(limit, scores, key=lambda i: (-scores[i], rank[i]))
+        self._related[memo_key] = tuple(best)
+        return best
 
 
 def _newest_key(product: KnowledgeProduct) -> tuple[str, str]:
