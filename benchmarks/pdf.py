@@ -27,7 +27,8 @@ from corpus import make_corpus
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.build import brief_printer, load_site, renderer_for  # noqa: E402
+from generator.build import brief_printer, renderer_for  # noqa: E402
+from generator.check import load_site  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.render import RenderedPage  # noqa: E402
 

@@ -18,17 +18,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 
+from .check import checked_site, template_problem
 from .checklinks import check_external_links, check_site_links, external_links
 from .config import ProjectConfig
-from .errors import ContentError, Problem, error, has_errors
+from .errors import ContentError, Problem, has_errors
 from .i18n import Catalogue, load_catalogue
-from .link import LinkedSite, check_attachments, link_library
-from .load import content_files, display_path, load_content
+from .link import LinkedSite
 from .pdf import BriefPrinter, print_briefs
-from .render import RenderedPage, Renderer, SiteInfo, make_environment
-from .validate import validate_documents
+from .render import RenderedPage, Renderer, SiteInfo
+from .templating import make_environment
 
 if TYPE_CHECKING:
     from .cache import PageCache
@@ -65,22 +65,6 @@ class BuildReport:
     external: int = 0
     """Distinct external URLs the site links to (fetched only with ``--check-external``)."""
     """Of the shell's seconds, those spent in ksite's own steps."""
-
-
-def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
-    """Load, validate and link the content; every problem of every file is returned."""
-    documents, problems = load_content(config.content_dir, config.root)
-    loaded = {doc.path for doc in documents}
-    files = list(content_files(config.content_dir))
-    unreadable = (
-        [(kind, path.stem) for kind, path in files if display_path(path, config.root) not in loaded]
-        if len(loaded) < len(files)
-        else []
-    )
-    library, validation_problems = validate_documents(documents, config.default_language, unreadable)
-    site, link_problems = link_library(library)
-    link_problems += check_attachments(library, config.content_dir / "media")
-    return site, problems + validation_problems + link_problems
 
 
 def site_info(config: ProjectConfig, lang: str | None = None) -> SiteInfo:
@@ -123,48 +107,10 @@ def render_pages(
     try:
         yield from renderer.pages() if printer is None else print_briefs(renderer, printer)
     except (TemplateError, KeyError, TypeError, AttributeError) as exc:
-        problem = _template_problem(config, exc)
+        problem = template_problem(config, exc)
         if problem.pos.line == 0 and not isinstance(exc, TemplateError):
             raise
         raise ContentError([problem]) from exc
-
-
-def check_templates(config: ProjectConfig) -> list[Problem]:
-    """Compile every template the site would use, reporting syntax errors at their line."""
-    env = make_environment(config.templates_dir)
-    problems = []
-    for name in env.list_templates(extensions=["html", "xml", "css"]):
-        try:
-            env.get_template(name)
-        except TemplateSyntaxError as exc:
-            problems.append(_template_problem(config, exc))
-    return problems
-
-
-def _template_problem(config: ProjectConfig, exc: Exception) -> Problem:
-    if isinstance(exc, TemplateSyntaxError):
-        path = exc.filename or exc.name or "template"
-        return error(display_path(Path(path), config.root), exc.lineno, 1, f"template error: {exc.message}")
-    frame = exc.__traceback__
-    where: tuple[str, int] | None = None
-    while frame is not None:
-        filename = frame.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml")):
-            where = (filename, frame.tb_lineno)
-        frame = frame.tb_next
-    if where is None:
-        return error(config.templates_dir.name, 0, 0, f"template error: {exc}")
-    return error(display_path(Path(where[0]), config.root), where[1], 1, f"template error: {exc}")
-
-
-def check(config: ProjectConfig) -> list[Problem]:
-    """Everything ``ksite check`` reports; writes nothing."""
-    return _checked_site(config)[1]
-
-
-def _checked_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
-    site, problems = load_site(config)
-    return site, problems + check_templates(config)
 
 
 def source_date_epoch(site: LinkedSite) -> int:
@@ -195,7 +141,7 @@ def build(
     started = time.perf_counter()
     tell = progress or (lambda stage: None)
     tell("checking content and templates")
-    site, problems = _checked_site(config)
+    site, problems = checked_site(config)
     report.seconds["check"] = time.perf_counter() - started
     if has_errors(problems):
         raise ContentError(problems)

@@ -29,7 +29,7 @@ def _report(problems: Sequence[Problem], fmt: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .build import check, load_site
+    from .check import check, load_site
     from .translations import coverage, format_coverage, required_problems
 
     config = _config(args)

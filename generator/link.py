@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, error
-from .markdown import find_references
 from .model import KnowledgeProduct, Library, Markdown, Origin, ProjectRecord, Text, Where
+from .references import reference_candidates
 
 PRODUCT_ORDER = "newest first"
 
@@ -180,11 +180,18 @@ def link_library(library: Library) -> tuple[LinkedSite, list[Problem]]:
         projects_by_topic=_freeze(projects_by_topic),
         products_newest_first=tuple(p.id for p in products),
     )
+
+    def fine(scheme: str, target: str) -> bool:
+        return site.resolve(scheme, target) is not None or _names_failed(library, scheme, target)
+
     for markdown in _all_markdown(library):
+        candidates = reference_candidates(markdown.source)
+        if candidates is not None and all(fine(scheme, target) for scheme, target in candidates):
+            continue  # every reference is valid: no need to parse for positions
+        from .markdown import find_references  # the parser, only for texts that need it
+
         for ref in find_references(markdown.source, markdown.first_line, markdown.indent):
-            if site.resolve(ref.scheme, ref.target) is None and not _names_failed(
-                library, ref.scheme, ref.target
-            ):
+            if not fine(ref.scheme, ref.target):
                 problems.append(
                     error(
                         markdown.path,

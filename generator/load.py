@@ -71,25 +71,27 @@ def load_content(content_dir: Path, root: Path) -> tuple[list[RawDocument], list
     documents: list[RawDocument] = []
     problems: list[Problem] = []
     for kind, path in content_files(content_dir):
-        shown = display_path(path, root)
-        if kind == "stray":
-            expected = next(s for f, (_, s) in KINDS.items() if f == path.parent.name)
-            problems.append(
-                warning(shown, 0, 0, f"ignored: only {expected} files are read from {path.parent.name}/")
-            )
-            continue
-        text, read_problems = read_text(path, shown)
-        problems.extend(read_problems)
-        if text is None:
-            continue
-        if path.suffix == ".md":
-            doc, parse_problems = parse_markdown(text, shown, kind)
-        else:
-            doc, parse_problems = parse_yaml_file(text, shown, kind)
-        problems.extend(parse_problems)
+        doc, file_problems = _load_file(kind, path, root)
+        problems.extend(file_problems)
         if doc is not None:
             documents.append(doc)
     return documents, problems
+
+
+def _load_file(kind: str, path: Path, root: Path) -> tuple[RawDocument | None, list[Problem]]:
+    shown = display_path(path, root)
+    if kind == "stray":
+        expected = next(s for f, (_, s) in KINDS.items() if f == path.parent.name)
+        message = f"ignored: only {expected} files are read from {path.parent.name}/"
+        return None, [warning(shown, 0, 0, message)]
+    text, read_problems = read_text(path, shown)
+    if text is None:
+        return None, read_problems
+    if path.suffix == ".md":
+        doc, parse_problems = parse_markdown(text, shown, kind)
+    else:
+        doc, parse_problems = parse_yaml_file(text, shown, kind)
+    return doc, read_problems + parse_problems
 
 
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:

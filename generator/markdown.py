@@ -28,8 +28,9 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-REFERENCE_SCHEMES = ("project", "knowledge", "place", "topic")
-_REF = re.compile(r"^(?P<scheme>project|knowledge|place|topic):(?P<target>[^#\s]*)(?P<anchor>#.*)?$")
+from .references import REF as _REF
+from .references import REFERENCE_SCHEMES
+
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 Resolver = Callable[[str, str], str | None]

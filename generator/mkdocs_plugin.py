@@ -30,16 +30,18 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .build import ShellReport, brief_printer, load_site, render_pages, site_info
+from .build import ShellReport, brief_printer, render_pages, site_info
 from .cache import PageCache, prune
+from .check import load_site
 from .config import ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
 from .i18n import load_catalogue
 from .link import LinkedSite
 from .markdown import Heading
-from .render import RenderedPage, make_environment
+from .render import RenderedPage
 from .search import SearchDocument, fallback_script, search_documents
 from .search_pagefind import SearchIndexError, write_pagefind
+from .templating import make_environment
 
 log = logging.getLogger("mkdocs.plugins.ksite")
 ASSET_DIR = "assets/ksite"

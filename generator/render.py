@@ -10,17 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    PackageLoader,
-    StrictUndefined,
-    select_autoescape,
-)
+from jinja2 import Environment
 from markupsafe import Markup
 
 from .facets import knowledge_list, projects_list
@@ -87,23 +79,6 @@ class RenderedPage:
     def src_uri(self) -> str:
         """Path of the page inside its language's build."""
         return f"{self.url[len(self.prefix) :]}index.md"
-
-
-def make_environment(site_templates: Path | None) -> Environment:
-    """Jinja environment: site templates first, packaged defaults second."""
-    loaders: list[Any] = []
-    if site_templates is not None and site_templates.is_dir():
-        loaders.append(FileSystemLoader(str(site_templates)))
-    loaders.append(PackageLoader("generator", "templates"))
-    env = Environment(
-        loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
-    return env
 
 
 @dataclass

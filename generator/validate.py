@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
-
-from jsonschema import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, error
 from .load import RawDocument
@@ -37,6 +35,9 @@ from .model import (
 )
 from .schemas import definition, inlined, is_valid_for, validator_for
 from .yamlsource import YamlDocument, coerce_by_schema, coerce_to_schema
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 SCHEMA_OF_KIND = {"project": "project", "knowledge": "knowledge", "place": "place", "topics": "topics"}
 TRANSLATABLE_FRONT_MATTER = {"title", "summary", "authors", "translated_from", "machine_translated"}

@@ -50,8 +50,6 @@ class YamlDocument:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     """Line and column of the mapping key that names a path."""
     plain: set[Path_] = field(default_factory=set)
-    source_lines: list[str] = field(default_factory=list, repr=False)
-    """The text parsed, by line (block scalars' positions are found in it)."""
     """Paths of unquoted scalars: only these may be read as numbers or booleans."""
 
     def position(self, where: Path_, *, key: bool = False) -> tuple[int, int]:
@@ -87,24 +85,55 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _PlainResolver:
+    """Tags for untagged nodes without PyYAML's guessing: the guesses (int, bool, timestamp...)
+    are regular expressions run on every scalar, and content never uses them (plain scalars
+    stay text). Only a plain ``<<`` is told apart, so merge keys can be refused."""
+
+    def descend_resolver(self, parent: Node | None, index: Any) -> None:
+        pass  # path-dependent resolvers are not used
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _MERGE if value == "<<" and implicit[0] else _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+_LIBYAML: bool = getattr(yaml, "__with_libyaml__", False)
+"""False when PyYAML was built without libyaml: the pure-Python path then does everything."""
+
+if _LIBYAML:
+    from yaml._yaml import CParser
+
+    class _FastLoader(CParser, _PlainResolver):
+        """libyaml's scanner, parser and composer with the plain resolver."""
+
+
 def _compose_fast(text: str) -> Node | None:
     """Compose with libyaml when PyYAML has it (many times faster than the pure-Python scanner).
 
     Returns None when the text has an error or an alias, or is empty: the pure-Python path then
     parses it again, so every problem is reported with PyYAML's wording and the alias's position.
     """
-    if not getattr(yaml, "__with_libyaml__", False) or "\t" in text:
+    if not _LIBYAML or "\t" in text:
         return None  # libyaml accepts tabs in plain text, PyYAML does not: keep one behaviour
     try:
-        loader = yaml.CSafeLoader(text)
+        loader = _FastLoader(text)
         try:
             node: Node | None = loader.get_single_node()
         finally:
             loader.dispose()
     except yaml.YAMLError:
         return None
-    if node is None or _shares_nodes(node):
-        return None
+    if node is None or ("*" in text and _shares_nodes(node)):
+        return None  # an alias needs a '*': without one there is no graph to walk
     return node
 
 
@@ -170,15 +199,18 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[YamlDocument
             # PyYAML accepts tabs only inside quoted text; say so instead of "cannot start any token".
             what = "tab character outside quotes; replace the tab by spaces, or quote the text"
         return None, [error(path, line, col, f"invalid YAML: {what}")]
-    doc = YamlDocument(path=path, data=None, source_lines=text.split("\n"))
+    doc = YamlDocument(path=path, data=None)
     if node is None:
-        doc.data = None
         return doc, []
-    doc.data = _build(node, (), doc, problems, line_offset)
+    # Block scalars (| and >) need the text's lines to place their first line; most files have none.
+    lines = text.split("\n") if ("|" in text or ">" in text) else []
+    doc.data = _build(node, (), doc, problems, line_offset, lines)
     return doc, problems
 
 
 def _tab_problems(text: str, path: str, line_offset: int) -> Iterator[Problem]:
+    if "\t" not in text:
+        return
     for number, line in enumerate(text.splitlines(), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent]:
@@ -190,38 +222,48 @@ def _tab_problems(text: str, path: str, line_offset: int) -> Iterator[Problem]:
             )
 
 
-def _build(node: Node, where: Path_, doc: YamlDocument, problems: list[Problem], offset: int) -> Any:
-    line, col = node.start_mark.line + 1 + offset, node.start_mark.column + 1
+def _build(
+    node: Node, where: Path_, doc: YamlDocument, problems: list[Problem], offset: int, lines: list[str]
+) -> Any:
+    # The hottest loop of `ksite check` (every node of every file): exact type tests, no helpers.
+    mark = node.start_mark
+    kind = type(node)
     if isinstance(node, ScalarNode) and node.style in ("|", ">"):
-        line, col = _block_text_start(node, offset, doc.source_lines)
-    doc.values[where] = (line, col)
+        position = _block_text_start(node, offset, lines)
+    else:
+        position = (mark.line + 1 + offset, mark.column + 1)
+    doc.values[where] = position
     if node.tag not in _STD_TAGS and node.tag != "!":
         problems.append(
-            error(doc.path, line, col, f"YAML tag '{node.tag}' is not allowed in content; remove it")
+            error(doc.path, *position, f"YAML tag '{node.tag}' is not allowed in content; remove it")
         )
     if isinstance(node, ScalarNode):
-        if node.style is None or node.style == "":
-            if node.value in _NULLS:
+        value = node.value
+        if not node.style:  # plain
+            if value in _NULLS:
                 return None
             doc.plain.add(where)
-        return node.value
-    if isinstance(node, SequenceNode):
-        return [_build(item, where + (i,), doc, problems, offset) for i, item in enumerate(node.value)]
-    if isinstance(node, MappingNode):
+        return value
+    if kind is SequenceNode:
+        return [_build(item, (*where, i), doc, problems, offset, lines) for i, item in enumerate(node.value)]
+    if kind is MappingNode:
         result: dict[str, Any] = {}
+        keys = doc.keys
         for key_node, value_node in node.value:
-            kline, kcol = key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1
-            if not isinstance(key_node, ScalarNode):
+            key_mark = key_node.start_mark
+            kline, kcol = key_mark.line + 1 + offset, key_mark.column + 1
+            if type(key_node) is not ScalarNode:
                 problems.append(error(doc.path, kline, kcol, "mapping keys must be plain text"))
                 continue
             key = key_node.value
-            if key_node.tag == "tag:yaml.org,2002:merge":  # a plain <<, not a quoted one
+            if key_node.tag == _MERGE:  # a plain <<, not a quoted one
                 problems.append(
                     error(doc.path, kline, kcol, "YAML merge keys ('<<') are not allowed; write the keys out")
                 )
                 continue
+            path = (*where, key)
             if key in result:
-                first = doc.keys[where + (key,)]
+                first = keys[path]
                 problems.append(
                     error(
                         doc.path,
@@ -231,8 +273,8 @@ def _build(node: Node, where: Path_, doc: YamlDocument, problems: list[Problem],
                     )
                 )
                 continue
-            doc.keys[where + (key,)] = (kline, kcol)
-            result[key] = _build(value_node, where + (key,), doc, problems, offset)
+            keys[path] = (kline, kcol)
+            result[key] = _build(value_node, path, doc, problems, offset, lines)
         return result
     return None  # pragma: no cover - PyYAML has no other node kinds
 

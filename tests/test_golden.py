@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import load_site, render_pages
+from generator.build import render_pages
+from generator.check import load_site
 
 from .builtsite import copy_project
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildReport, build, load_site, render_pages
+from generator.build import BuildReport, build, render_pages
+from generator.check import load_site
 from generator.config import ProjectConfig
 from generator.link import page_url
 from generator.mkdocs_plugin import build_into

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from generator.markdown import Reference, find_references, plain_text, render, render_inline, slugify
+from generator.markdown import (
+    Reference,
+    find_references,
+    plain_text,
+    render,
+    render_inline,
+    slugify,
+)
+from generator.references import reference_candidates
 
 
 def html(source: str) -> str:
@@ -187,3 +197,79 @@ def test_plain_text() -> None:
         plain_text("# Title\n\nA **bold** `code` [link](https://x.org)\n\n<b>x</b>")
         == "Title A bold code link <b>x</b>"
     )
+
+
+# Pieces that make links, code, escapes and near-misses when strung together.
+_PIECES = st.sampled_from(
+    [
+        "[a](",
+        "[b]",
+        "](",
+        "]: ",
+        "]:\n  ",
+        "<",
+        ">",
+        ")",
+        "(",
+        "project:",
+        "knowledge:",
+        "place:",
+        "topic:",
+        "<project:",
+        "](knowledge:",
+        "]: place:",
+        "54037-001",
+        "a-brief",
+        "x",
+        "#part",
+        " ",
+        "\n",
+        "\n\n",
+        "    ",
+        "`",
+        "```\n",
+        "\\",
+        "&colon;",
+        "%41",
+        '"t"',
+        "!",
+        "*",
+        "- ",
+        "> ",
+        "!!! note\n    ",
+        "[^1]",
+        "[^1]: ",
+        "|",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+@example("<project:x>")
+@example("[a]( <knowledge:a-brief#x> )")
+@example("[c][d]\n\n[d]:\n  topic:x\n")
+def test_reference_candidates_are_a_superset_of_what_the_parser_finds(source: str) -> None:
+    """Link checking skips the parse when every candidate is valid, so a reference that the
+    parser finds must never be missing from the candidates."""
+    candidates = reference_candidates(source)
+    if candidates is None:
+        return
+    found = {(ref.scheme, ref.target) for ref in find_references(source)}
+    assert found <= set(candidates)
+
+
+def test_reference_candidates_cover_every_link_form() -> None:
+    source = (
+        "[a](project:54037-001) [b]( <knowledge:a-brief#x> ) <place:harbin>\n\n"
+        "[c][d]\n\n[d]:\n  topic:green-growth\n`[e](project:in-code)`\n"
+    )
+    assert reference_candidates(source) == [
+        ("project", "54037-001"),
+        ("knowledge", "a-brief"),
+        ("place", "harbin"),
+        ("topic", "green-growth"),
+        ("project", "in-code"),
+    ]
+    assert reference_candidates("no links here") == []
+    assert reference_candidates("[a](project&#58;x) project:") is None

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import brief_printer, load_site, renderer_for
+from generator.build import brief_printer, renderer_for
+from generator.check import load_site
 from generator.errors import ContentError
 from generator.printlinks import links_for_pdf, with_print_urls
 from generator.render import RenderedPage

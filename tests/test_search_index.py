@@ -7,7 +7,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from generator.build import load_site, render_pages
+from generator.build import render_pages
+from generator.check import load_site
 from generator.i18n import load_catalogue
 from generator.search import WEIGHTS, SearchDocument, document_html, fallback_index, search_documents
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.build import load_site
+from generator.check import load_site
 from generator.checklinks import check_site_links
 
 from .builtsite import SEED, build_project, built_site, copy_project

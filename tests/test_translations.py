@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import load_site, render_pages
+from generator.build import render_pages
+from generator.check import load_site
 from generator.cli import main
 from generator.config import ProjectConfig
 from generator.model import Text

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.errors import Problem
 from generator.load import RawDocument, parse_markdown, parse_yaml_file
 from generator.model import Library
-from generator.schemas import load_schema
+from generator.schemas import inlined, is_valid_for, load_schema, validator_for
 from generator.validate import validate_documents
+from generator.yamlsource import coerce_by_schema
 
 PROJECT = "content/projects/54037-001.yaml"
 BRIEF = "content/knowledge/a-brief.md"
@@ -284,3 +287,51 @@ def test_problem_values_sort_by_position() -> None:
     _, problems = validate_documents([raw(PROJECT, "title: [x]\n")])
     assert all(isinstance(p, Problem) for p in problems)
     assert [(p.pos.line, p.pos.column) for p in sorted(problems)] == [(1, 1), (1, 8)]
+
+
+def _mutations(data: object, where: tuple[object, ...] = ()) -> list[tuple[tuple[object, ...], object]]:
+    """Every path of a document with a value of each JSON kind put in its place."""
+    odd: list[object] = [None, "", "text", 7, 1.5, True, [], ["x"], {}, {"en": "x"}, {"xx-toolongtag": "x"}]
+    found = [(where, value) for value in odd]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.extend(_mutations(value, (*where, key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found.extend(_mutations(value, (*where, index)))
+    return found
+
+
+def _replaced(data: object, where: tuple[object, ...], value: object) -> object:
+    if not where:
+        return value
+    copy = dict(data) if isinstance(data, dict) else list(data)  # type: ignore[call-overload]
+    copy[where[0]] = _replaced(copy[where[0]], where[1:], value)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [
+        ("content/projects/54037-001.yaml", "project"),
+        ("content/knowledge/smes-and-green-industries.md", "knowledge"),
+        ("content/places/heilongjiang.yaml", "place"),
+        ("content/topics.yaml", "topics"),
+    ],
+)
+def test_fast_schema_check_agrees_with_jsonschema(path: str, schema: str) -> None:
+    """The compiled yes/no check (alternatives merged for speed) accepts exactly what the
+    reference validator accepts, for the bundled document and every one-value mutation of it."""
+    root = Path(__file__).resolve().parent.parent
+    doc = raw(path, (root / path).read_text("utf-8"))
+    coerce_by_schema(doc.yaml, inlined(schema))
+    fast, reference = is_valid_for(schema), validator_for(schema)
+    cases = _mutations(doc.yaml.data)
+    assert len(cases) > 30
+    disagreements = [
+        (where, value)
+        for where, value in cases
+        if fast(mutated := _replaced(doc.yaml.data, where, value)) != reference.is_valid(mutated)
+    ]
+    assert disagreements == []
+    assert fast(doc.yaml.data)

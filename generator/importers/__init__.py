@@ -12,8 +12,6 @@ from typing import Any
 
 from ..errors import Problem, error, has_errors
 from ..schemas import validator_for
-from .pds_text import read_sheet
-from .record import build_record
 
 __all__ = ["ImportResult", "import_pds"]
 
@@ -35,6 +33,10 @@ class ImportResult:
 
 def import_pds(text: str, path: str, *, file_name: str | None = None) -> ImportResult:
     """Import one data sheet. ``path`` names it in messages; ``file_name`` goes to ``source.file``."""
+    # Imported here: the readers pull in BeautifulSoup, which `ksite check` and `build` never need.
+    from .pds_text import read_sheet
+    from .record import build_record
+
     sheet = read_sheet(text, path)
     record, problems = build_record(sheet, path, file_name)
     if record and not has_errors(problems):

@@ -17,8 +17,6 @@ from ..errors import Problem, error, format_problems, has_errors, warning
 from ..schemas import validator_for
 from ..yamlsource import coerce_to_schema, parse_yaml
 from . import import_pds
-from .merge import merge_records, unified_diff
-from .yaml_out import dump_record, header_comments
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +62,11 @@ def load_record(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
 
 def import_file(name: str, output: Path, *, dry_run: bool, stdin: TextIO, stdout: TextIO) -> list[Problem]:
     """Import one data sheet into ``output``; returns its problems."""
+    # Imported here, not at the top: `ksite --help`, `check` and `build` load this module for
+    # its arguments only, and the importer's modules take a tenth of a second to import.
+    from .merge import merge_records, unified_diff
+    from .yaml_out import dump_record, header_comments
+
     if name == "-":
         text, shown, file_name = stdin.read(), "<stdin>", None
     else:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, error, warning
 from ..schemas import load_schema
 from . import funding, vocab
 from .entries import Entry, Line
 from .labels import VOCABULARIES, Kind
-from .pds_text import Sheet
 from .values import (
     parse_date,
     parse_date_range,
@@ -25,6 +24,9 @@ from .values import (
     split_statements,
     strip_numbering,
 )
+
+if TYPE_CHECKING:  # the reader pulls in BeautifulSoup; merging records does not need it
+    from .pds_text import Sheet
 
 _NUMBER = re.compile(r"\b(\d{5}-\d{3})\b")
 

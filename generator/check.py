@@ -1,0 +1,97 @@
+"""The checking half of the pipeline: load → validate → link, and the templates.
+
+``ksite check`` runs only this module (it never imports the renderer, the PDF printer or
+MkDocs, which keeps it quick); ``ksite build`` starts with it.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError
+
+from .config import ProjectConfig
+from .errors import Problem, error
+from .link import LinkedSite, check_attachments, link_library
+from .load import content_files, display_path, load_content
+from .templating import make_environment
+from .validate import validate_documents
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the model is built.
+
+    Loading makes millions of small objects and no cycles; each automatic collection walks the
+    whole growing heap, which made loading up to twice as slow. Memory is still freed by
+    reference counting, and the collector resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
+    """Load, validate and link the content; every problem of every file is returned."""
+    with _collector_paused():
+        return _load_site(config)
+
+
+def _load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
+    documents, problems = load_content(config.content_dir, config.root)
+    loaded = {doc.path for doc in documents}
+    files = list(content_files(config.content_dir))
+    unreadable = (
+        [(kind, path.stem) for kind, path in files if display_path(path, config.root) not in loaded]
+        if len(loaded) < len(files)
+        else []
+    )
+    library, validation_problems = validate_documents(documents, config.default_language, unreadable)
+    site, link_problems = link_library(library)
+    link_problems += check_attachments(library, config.content_dir / "media")
+    return site, problems + validation_problems + link_problems
+
+
+def check_templates(config: ProjectConfig) -> list[Problem]:
+    """Compile every template the site would use, reporting syntax errors at their line."""
+    env = make_environment(config.templates_dir)
+    problems = []
+    for name in env.list_templates(extensions=["html", "xml", "css"]):
+        try:
+            env.get_template(name)
+        except TemplateSyntaxError as exc:
+            problems.append(template_problem(config, exc))
+    return problems
+
+
+def template_problem(config: ProjectConfig, exc: Exception) -> Problem:
+    if isinstance(exc, TemplateSyntaxError):
+        path = exc.filename or exc.name or "template"
+        return error(display_path(Path(path), config.root), exc.lineno, 1, f"template error: {exc.message}")
+    frame = exc.__traceback__
+    where: tuple[str, int] | None = None
+    while frame is not None:
+        filename = frame.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml")):
+            where = (filename, frame.tb_lineno)
+        frame = frame.tb_next
+    if where is None:
+        return error(config.templates_dir.name, 0, 0, f"template error: {exc}")
+    return error(display_path(Path(where[0]), config.root), where[1], 1, f"template error: {exc}")
+
+
+def check(config: ProjectConfig) -> list[Problem]:
+    """Everything ``ksite check`` reports; writes nothing."""
+    return checked_site(config)[1]
+
+
+def checked_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
+    site, problems = load_site(config)
+    return site, problems + check_templates(config)

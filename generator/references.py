@@ -1,0 +1,47 @@
+"""The syntax of content references (``[text](project:54037-001)``), without a Markdown parser.
+
+The renderer (:mod:`generator.markdown`) resolves references while it renders; the link stage
+first tries :func:`reference_candidates`, a scan that needs no parser, and parses only the
+texts whose candidates do not all resolve. ``ksite check`` of valid content therefore never
+imports markdown-it.
+"""
+
+from __future__ import annotations
+
+import re
+
+REFERENCE_SCHEMES = ("project", "knowledge", "place", "topic")
+REF = re.compile(r"^(?P<scheme>project|knowledge|place|topic):(?P<target>[^#\s]*)(?P<anchor>#.*)?$")
+"""A link destination that names content: scheme, target and an optional #anchor."""
+
+# Where a link destination can start, and where it ends in each form: in angle brackets (an
+# autolink, or "](<" / "]: <"), after "](" (an inline link) and after "]:" (a definition).
+_SCHEMES = "project|knowledge|place|topic"
+_CANDIDATE = re.compile(
+    rf"<(?P<s1>{_SCHEMES}):(?P<t1>[^\s#>]*)"
+    rf"|\]\(\s*(?P<s2>{_SCHEMES}):(?P<t2>[^\s#)]*)"
+    rf"|\]:\s*(?P<s3>{_SCHEMES}):(?P<t3>[^\s#]*)"
+)
+_PLAIN_TARGET = re.compile(r"[A-Za-z0-9._~/-]*")
+
+
+def reference_candidates(source: str) -> list[tuple[str, str]] | None:
+    """A quick superset of the references :func:`generator.markdown.find_references` finds.
+
+    Every reference in the text is among the candidates (some candidates may sit in code); None
+    means the text has escapes, entities, percent-encoding or a target with other characters
+    than letters, digits and ``._~/-``, which the parser may decode, encode or cut differently.
+    A caller that finds every candidate valid knows that every reference is valid and may skip
+    the parse.
+    """
+    if not any(f"{scheme}:" in source for scheme in REFERENCE_SCHEMES):
+        return []
+    if "\\" in source or "&" in source or "%" in source:
+        return None
+    found = [
+        (m["s1"] or m["s2"] or m["s3"], m["t1"] if m["s1"] else m["t2"] if m["s2"] else m["t3"])
+        for m in _CANDIDATE.finditer(source)
+    ]
+    if any(not _PLAIN_TARGET.fullmatch(target) for _, target in found):
+        return None  # the parser would percent-encode or cut it differently
+    return found
