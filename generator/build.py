@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateError
 
 from .check import checked_site, template_problem
-from .checklinks import check_external_links, check_site_links, external_links
+from .checklinks import check_external_links, check_site_links, external_links, scan_site
 from .config import ProjectConfig
 from .errors import ContentError, Problem, has_errors
 from .i18n import Catalogue, load_catalogue
@@ -166,17 +166,18 @@ def build(
         for step, spent in report.shell_ksite.items():
             report.seconds[step] = spent
         report.seconds["mkdocs"] = shell_seconds - sum(report.shell_ksite.values())
+        mark = time.perf_counter()
+        scan = scan_site(staging)
         if check_links:
-            mark = time.perf_counter()
             tell("checking links")
-            link_problems = check_site_links(staging, urlsplit(config.site_url).path)
+            link_problems = check_site_links(staging, urlsplit(config.site_url).path, scan)
             report.seconds["links"] = time.perf_counter() - mark
             if has_errors(link_problems):
                 raise ContentError(link_problems)
-        report.external = len({url for _, url in external_links(staging)})
+        report.external = len({url for _, url in external_links(staging, scan)})
         if check_external:
             tell(f"checking {report.external} external links")
-            report.warnings += check_external_links(staging)
+            report.warnings += check_external_links(staging, scan=scan)
         report.pages = sum(1 for _ in staging.rglob("index.html"))
         _swap(staging, config.site_dir)
     except BaseException:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -95,9 +97,17 @@ def dependencies(site: LinkedSite, kind: str, key: str) -> Iterator[object]:
         yield object()
 
 
+STORE = "pages.sqlite3"
+"""The file under a language's cache folder holding its pages (one SQLite table: thousands of
+small files cost more to create than to render)."""
+
+
 @dataclass
 class PageCache:
-    """Rendered pages on disk under ``directory``, keyed by the hash of their inputs."""
+    """Rendered pages on disk under ``directory``, keyed by the hash of their inputs.
+
+    New pages are written in batches, in one transaction each; :meth:`close` writes the rest.
+    """
 
     directory: Path | None
     salt: str
@@ -110,6 +120,8 @@ class PageCache:
     used: set[str] = field(default_factory=set)
     _digests: dict[str, str] = field(default_factory=dict)
     _values: dict[int, tuple[object, str]] = field(default_factory=dict)
+    _db: sqlite3.Connection | None = None
+    _pending: list[tuple[str, str]] = field(default_factory=list)
 
     def key(
         self, kind: str, page_key: str, lang: str, template: str, parts: Iterable[object], extra: str = ""
@@ -139,12 +151,15 @@ class PageCache:
         return self._digests[name]
 
     def get(self, key: str) -> RenderedPage | None:
-        if self.directory is None:
+        db = self._connect()
+        if db is None:
             return None
-        path = self.directory / key[:2] / f"{key}.json"
+        row = db.execute("SELECT page FROM pages WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
         try:
-            data = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(row[0])
+        except ValueError:
             return None
         self.used.add(key)
         self.reused.append(f"{data['lang']}:{data['url']}")
@@ -153,20 +168,71 @@ class PageCache:
     def put(self, key: str, page: RenderedPage) -> None:
         if self.directory is None:
             return
-        path = self.directory / key[:2] / f"{key}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(page), ensure_ascii=False, default=str), "utf-8")
-        tmp.replace(path)
+        self._pending.append((key, json.dumps(page, ensure_ascii=False, default=_json_value)))
+        if len(self._pending) >= 1000:
+            self._flush()
         self.used.add(key)
         self.rendered.append(f"{page.lang}:{page.url}")
+
+    def close(self) -> None:
+        """Write the pages not yet written and close the store."""
+        self._flush()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _flush(self) -> None:
+        db = self._connect()
+        if db is None or not self._pending:
+            return
+        with db:
+            db.executemany("INSERT OR REPLACE INTO pages (key, page) VALUES (?, ?)", self._pending)
+        self._pending.clear()
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None and self.directory is not None:
+            self._db = open_store(self.directory)
+        return self._db
+
+
+def open_store(directory: Path) -> sqlite3.Connection:
+    """The language's page store, created when missing and started afresh when unreadable."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / STORE
+    for attempt in (1, 2):
+        db = sqlite3.connect(path, timeout=60)
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, page TEXT NOT NULL)")
+            return db
+        except sqlite3.DatabaseError:
+            db.close()
+            if attempt == 2:
+                raise
+            path.unlink(missing_ok=True)  # a damaged cache is only lost work
+    raise AssertionError("unreachable")
+
+
+def _json_value(value: object) -> object:
+    """Dataclasses one level at a time (``asdict`` deep-copies everything first) and paths as text."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return str(value)
+
+
+@cache
+def _shown_fields(cls: type) -> tuple[str, ...]:
+    """A dataclass's fields that take part in equality: ``compare=False`` marks bookkeeping such
+    as an origin's source positions, which change no page."""
+    return tuple(f.name for f in fields(cls) if f.compare)
 
 
 def _canonical(value: object) -> str:
     """A text form of a model value that is the same in every process (``repr`` of a set
     depends on the hash seed, so sets and mappings are written sorted)."""
+    if isinstance(value, str):
+        return repr(value)
     if is_dataclass(value) and not isinstance(value, type):
-        inner = ",".join(f"{f.name}={_canonical(getattr(value, f.name))}" for f in fields(value))
+        inner = ",".join(f"{name}={_canonical(getattr(value, name))}" for name in _shown_fields(type(value)))
         return f"{type(value).__name__}({inner})"
     if isinstance(value, Mapping):
         return "{" + ",".join(sorted(f"{_canonical(k)}:{_canonical(v)}" for k, v in value.items())) + "}"
@@ -189,11 +255,14 @@ def _page_from_json(data: dict[str, Any]) -> RenderedPage:
 
 def prune(directory: Path, used: set[str]) -> int:
     """Remove cache entries no page of the last build used; returns how many."""
-    removed = 0
-    if not directory.is_dir():
+    if not (directory / STORE).is_file():
         return 0
-    for path in directory.glob("*/*.json"):
-        if path.stem not in used:
-            path.unlink()
-            removed += 1
-    return removed
+    db = open_store(directory)
+    try:
+        with db:
+            db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+            db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in used))
+            removed: int = db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)").rowcount
+        return removed  # freed space is reused by later pages (no VACUUM: it rewrites the file)
+    finally:
+        db.close()

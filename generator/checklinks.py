@@ -56,16 +56,32 @@ def scan_page(path: Path) -> PageScan:
     return scan_html(path.read_text("utf-8", errors="replace"))
 
 
-def external_links(site_dir: Path) -> Iterator[tuple[str, str]]:
+@dataclass(frozen=True)
+class SiteScan:
+    """Every file of a built site and the links and ids of its HTML pages, read once for both
+    the internal link check and the list of external links."""
+
+    files: frozenset[str]
+    folders: frozenset[str]
+    pages: dict[str, PageScan]
+
+
+def scan_site(site_dir: Path) -> SiteScan:
+    files = frozenset(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
+    pages = {name: scan_page(site_dir / name) for name in sorted(files) if name.endswith(".html")}
+    return SiteScan(files, frozenset(posixpath.dirname(f) for f in files), pages)
+
+
+def external_links(site_dir: Path, scan: SiteScan | None = None) -> Iterator[tuple[str, str]]:
     """(page, url) for every link that leaves the site."""
-    for page in sorted(site_dir.rglob("*.html")):
-        for _, url, _ in scan_page(page).links:
+    for page, page_scan in (scan or scan_site(site_dir)).pages.items():
+        for _, url, _ in page_scan.links:
             if urlsplit(url).scheme in ("http", "https"):
-                yield page.relative_to(site_dir).as_posix(), url
+                yield page, url
 
 
 def check_external_links(
-    site_dir: Path, timeout: float = 10.0, only_hosts: set[str] | None = None
+    site_dir: Path, timeout: float = 10.0, only_hosts: set[str] | None = None, scan: SiteScan | None = None
 ) -> list[Problem]:
     """Fetch every external URL once (HEAD, then GET); a failure is a warning on each page
     that links to it. Only on request (``--check-external``): CI may have no network.
@@ -74,7 +90,7 @@ def check_external_links(
     import urllib.request
 
     where: dict[str, list[str]] = {}
-    for page, url in external_links(site_dir):
+    for page, url in external_links(site_dir, scan):
         if only_hosts is None or urlsplit(url).hostname in only_hosts:
             where.setdefault(url, []).append(page)
     problems: list[Problem] = []
@@ -96,20 +112,18 @@ def check_external_links(
     return problems
 
 
-def check_site_links(site_dir: Path, base_path: str = "/") -> list[Problem]:
+def check_site_links(site_dir: Path, base_path: str = "/", scan: SiteScan | None = None) -> list[Problem]:
     """Broken internal links and anchors, each named with its page and line.
 
     ``base_path`` is the path of ``site_url`` (``/ta-54037/``): root-absolute links under it
     point into the site, as MkDocs writes them on 404.html.
     """
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-    files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
-    folders = {posixpath.dirname(f) for f in files}
-    pages = {name: scan_page(site_dir / name) for name in sorted(files) if name.endswith(".html")}
+    site = scan or scan_site(site_dir)
     problems: list[Problem] = []
-    for page, scan in pages.items():
-        for tag, url, line in scan.links:
-            problem = _check_link(page, tag, url, base_path, files, folders, pages)
+    for page, page_scan in site.pages.items():
+        for tag, url, line in page_scan.links:
+            problem = _check_link(page, tag, url, base_path, site.files, site.folders, site.pages)
             if problem:
                 problems.append(error(f"site/{page}", line, 1, problem))
     return problems
@@ -120,8 +134,8 @@ def _check_link(
     tag: str,
     url: str,
     base_path: str,
-    files: set[str],
-    folders: set[str],
+    files: frozenset[str],
+    folders: frozenset[str],
     pages: dict[str, PageScan],
 ) -> str | None:
     parts = urlsplit(url)

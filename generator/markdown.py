@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -125,8 +125,28 @@ def _render_link_open(
     return self.renderToken(tokens, idx, options, env)
 
 
+_REUSED_BELOW = 4000
+"""Texts shorter than this many characters that name no content are rendered once per process
+and reused: a project's title, its outputs' statements and the like appear on hundreds of pages."""
+
+
+def _names_content(source: str) -> bool:
+    return any(f"{scheme}:" in source for scheme in REFERENCE_SCHEMES)
+
+
 def render(source: str, resolve: Resolver | None = None) -> Rendered:
     """Markdown to HTML, with references resolved and the heading outline for the TOC."""
+    if len(source) < _REUSED_BELOW and not _names_content(source):
+        return _render_reused(source)  # the resolver would not be asked: same HTML on every page
+    return _render(source, resolve)
+
+
+@lru_cache(maxsize=16384)
+def _render_reused(source: str) -> Rendered:
+    return _render(source, None)
+
+
+def _render(source: str, resolve: Resolver | None) -> Rendered:
     md = _parser()
     env: dict[str, Any] = {"resolve": resolve}
     tokens = md.parse(source, env)
@@ -137,12 +157,36 @@ def render(source: str, resolve: Resolver | None = None) -> Rendered:
 
 def render_inline(source: str, resolve: Resolver | None = None) -> str:
     """A one-paragraph text without the ``<p>`` wrapper (output statements, table cells)."""
+    if len(source) < _REUSED_BELOW and not _names_content(source):
+        return _render_inline_reused(source)
     html: str = _parser().renderInline(source, {"resolve": resolve})
     return html
 
 
+@lru_cache(maxsize=16384)
+def _render_inline_reused(source: str) -> str:
+    html: str = _parser().renderInline(source, {"resolve": None})
+    return html
+
+
+# Anything that can make Markdown of a text: inline markup characters, and at a line's start
+# block markers (lists, quotes, headings, setext underlines, definitions, indented code) or a
+# blank line. A text without any of them is one paragraph of plain words.
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>!#&|~\t\r]")
+_BLOCK_START = re.compile(r"(?m)^(?: {4}| *(?:[-+=:>]|\d{1,9}[.)]|$))")
+
+
+@lru_cache(maxsize=16384)
 def plain_text(source: str) -> str:
     """Markdown reduced to its words, for summaries, search and meta descriptions."""
+    text = source.strip("\n")
+    if not _MARKUP_CHARS.search(text) and not _BLOCK_START.search(text):
+        return " ".join(text.split())  # what the parse gives, without parsing (a test holds them equal)
+    return parsed_plain_text(source)
+
+
+def parsed_plain_text(source: str) -> str:
+    """:func:`plain_text` always by parsing."""
     words: list[str] = []
     for token in _parser().parse(source):
         if token.type == "inline" and token.children:

@@ -40,7 +40,7 @@ from .link import LinkedSite
 from .markdown import Heading
 from .render import RenderedPage
 from .search import SearchDocument, fallback_script, search_documents
-from .search_pagefind import SearchIndexError, write_pagefind
+from .search_pagefind import PagefindRun, SearchIndexError, start_pagefind
 from .templating import make_environment
 
 log = logging.getLogger("mkdocs.plugins.ksite")
@@ -87,6 +87,8 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         self.seconds: dict[str, float] = {}
         """ksite's own work inside the MkDocs run, by step (for the build report)."""
         self.search_docs: list[SearchDocument] = []
+        self.pagefind: PagefindRun | None = None
+        """Pagefind indexing in the background, from on_files until on_post_build."""
 
     @property
     def lang(self) -> str:
@@ -155,10 +157,12 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         started = time.perf_counter()
+        self.seconds["search index"] = 0.0
         try:
             return self._generate(files, config)
         finally:
-            self.seconds["render"] = time.perf_counter() - started
+            # The search documents are made here too; they count as search index, not render.
+            self.seconds["render"] = time.perf_counter() - started - self.seconds["search index"]
 
     def _generate(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None
@@ -174,7 +178,11 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
                 printer = brief_printer(self.project, self.project.root / self.config.pdf_cache_dir)
             self.page_cache = self._page_cache()
             rendered = render_pages(self.project, site, self.lang, printer, self.page_cache)
-            self.pages = {p.src_uri: p for p in rendered}
+            try:
+                self.pages = {p.src_uri: p for p in rendered}
+            finally:
+                if self.page_cache is not None:
+                    self.page_cache.close()
         except ContentError as exc:
             self.failure = exc
             raise PluginError(str(exc)) from exc
@@ -195,8 +203,15 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         catalogue = load_catalogue(
             self.lang, self.project.templates_dir / "i18n", fallback=self.project.default_language
         )
+        started = time.perf_counter()
         self.search_docs = search_documents(site, catalogue, self.pages.values())
         kept.append(File.generated(config, SEARCH_FALLBACK, content=fallback_script(self.search_docs)))
+        self._cancel_pagefind()
+        try:
+            self.pagefind = start_pagefind(self.search_docs, self.lang)
+        except SearchIndexError as exc:
+            raise PluginError(str(exc)) from exc
+        self.seconds["search index"] = time.perf_counter() - started
         for asset in _PACKAGE.joinpath("assets").iterdir():
             if asset.is_file():
                 kept.append(File.generated(config, f"{ASSET_DIR}/{asset.name}", content=asset.read_bytes()))
@@ -210,13 +225,24 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         return rendered.html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # Pagefind has been indexing since on_files; only the wait for it counts as ksite's.
         started = time.perf_counter()
+        run, self.pagefind = self.pagefind, None
         try:
-            write_pagefind(self.search_docs, self.lang, Path(config.site_dir))
+            if run is not None:
+                run.finish(Path(config.site_dir))
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
         finally:
-            self.seconds["search index"] = time.perf_counter() - started
+            self.seconds["search index"] += time.perf_counter() - started
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._cancel_pagefind()
+
+    def _cancel_pagefind(self) -> None:
+        run, self.pagefind = self.pagefind, None
+        if run is not None:
+            run.cancel()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         assert self.project is not None

@@ -7,7 +7,8 @@ is. ksite hands it one synthetic HTML document per page (:func:`generator.search
 rather than letting it crawl the site, so page chrome never reaches the index.
 
 The documents are written to a temporary folder laid out like the site (``knowledge/x/index.html``
-gives the result URL ``/knowledge/x/``) and the binary indexes that folder in one run. (The
+gives the result URL ``/knowledge/x/``) and the binary indexes that folder in one run, in the
+background while MkDocs builds (:func:`start_pagefind`). (The
 package's Python API talks to the binary one document at a time and polls every 100 ms: half a
 minute for 300 pages.)
 """
@@ -18,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .search import SearchDocument, document_html
@@ -57,22 +59,66 @@ _MISSING = "Pagefind is not installed; install ksite's dependencies (pip install
 
 def write_pagefind(docs: Sequence[SearchDocument], lang: str, site_dir: Path) -> Path:
     """Index ``docs`` (all of one language) into ``site_dir/pagefind``; returns that folder."""
+    return start_pagefind(docs, lang).finish(site_dir)
+
+
+def start_pagefind(docs: Sequence[SearchDocument], lang: str) -> PagefindRun:
+    """Write the documents and start Pagefind on them in the background.
+
+    The MkDocs adapter starts it as soon as the pages are rendered and collects the bundle after
+    MkDocs has written the site: Pagefind (a separate, compiled process) indexes while MkDocs
+    renders the theme around each page, on another core.
+    """
     binary = pagefind_binary()
-    target = site_dir / BUNDLE_DIR
-    if target.exists():
-        shutil.rmtree(target)
-    with tempfile.TemporaryDirectory(prefix="ksite-pagefind-") as tmp:
-        source = Path(tmp)
+    tmp = Path(tempfile.mkdtemp(prefix="ksite-pagefind-"))
+    try:
+        source, output = tmp / "documents", tmp / "bundle"
         for doc in docs:
             path = source / doc.url / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(document_html(doc), "utf-8")
-        argv = [str(binary), "--site", str(source), "--output-path", str(target.resolve())]
-        done = subprocess.run(
-            [*argv, "--force-language", lang, "--silent"], capture_output=True, text=True, cwd=tmp
+        source.mkdir(exist_ok=True)
+        argv = [str(binary), "--site", str(source), "--output-path", str(output)]
+        process = subprocess.Popen(
+            [*argv, "--force-language", lang, "--silent"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp,
         )
-    if done.returncode != 0:
-        raise SearchIndexError(f"Pagefind failed ({done.returncode}): {(done.stderr or done.stdout).strip()}")
-    for name in UNUSED:
-        (target / name).unlink(missing_ok=True)
-    return target
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return PagefindRun(process, tmp, output)
+
+
+@dataclass
+class PagefindRun:
+    """A Pagefind run in progress; :meth:`finish` or :meth:`cancel` it exactly once."""
+
+    process: subprocess.Popen[str]
+    tmp: Path
+    output: Path
+
+    def finish(self, site_dir: Path) -> Path:
+        """Wait for Pagefind and move its bundle to ``site_dir/pagefind``; returns that folder."""
+        try:
+            out, err = self.process.communicate()
+            if self.process.returncode != 0:
+                raise SearchIndexError(f"Pagefind failed ({self.process.returncode}): {(err or out).strip()}")
+            target = site_dir / BUNDLE_DIR
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.move(self.output, target)
+            for name in UNUSED:
+                (target / name).unlink(missing_ok=True)
+            return target
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def cancel(self) -> None:
+        """Stop Pagefind (the build failed) and remove its files."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+        shutil.rmtree(self.tmp, ignore_errors=True)

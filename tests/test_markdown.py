@@ -273,3 +273,55 @@ def test_reference_candidates_cover_every_link_form() -> None:
     ]
     assert reference_candidates("no links here") == []
     assert reference_candidates("[a](project&#58;x) project:") is None
+
+
+_TEXT_PIECES = st.sampled_from(
+    [
+        "word",
+        "词语",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "    ",
+        "- ",
+        "1. ",
+        "2)",
+        "> ",
+        "# ",
+        "=",
+        "---",
+        ": ",
+        "*",
+        "_",
+        "`",
+        "[",
+        "]",
+        "(",
+        ")",
+        "<",
+        ">",
+        "&amp;",
+        "\\",
+        "|",
+        "~",
+        "!",
+        "\t",
+        "\u3000",
+        "\xa0",
+        ".",
+        ",",
+        "42",
+        "a-b",
+        "project:x",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_TEXT_PIECES, max_size=25).map("".join))
+def test_plain_text_shortcut_equals_the_parse(source: str) -> None:
+    """plain_text skips the parser for texts without markup; the answer must not change."""
+    from generator.markdown import parsed_plain_text
+
+    assert plain_text(source) == parsed_plain_text(source)
