@@ -1,7 +1,8 @@
-"""The checking half of the pipeline: load → validate → link, and the templates.
+"""The checking half of the pipeline: load → validate → link, and the site's templates.
 
-``ksite check`` runs only this module (it never imports the renderer, the PDF printer or
-MkDocs, which keeps it quick); ``ksite build`` starts with it.
+``ksite check`` runs only this module (it never imports the renderer, the PDF printer, MkDocs,
+nor Jinja unless the site has templates of its own, which keeps it quick); ``ksite build``
+starts with it.
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from jinja2 import TemplateSyntaxError
-
 from .config import ProjectConfig
 from .errors import Problem, error
 from .link import LinkedSite, check_attachments, link_library
 from .load import content_files, display_path, load_content
-from .templating import make_environment
 from .validate import validate_documents
 
 
@@ -60,10 +58,28 @@ def _load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
 
 
 def check_templates(config: ProjectConfig) -> list[Problem]:
-    """Compile every template the site would use, reporting syntax errors at their line."""
-    env = make_environment(config.templates_dir)
+    """Compile the site's own templates (``templates/``), reporting syntax errors at their line.
+
+    ksite's packaged templates are compiled by its test suite, not on every check; a site's
+    template that replaces one of them is compiled here like any other.
+    """
+    folder = config.templates_dir
+    if not folder.is_dir():
+        return []
+    names = sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.suffix in (".html", ".xml", ".css") and path.is_file()
+    )
+    if not names:
+        return []
+    from jinja2 import TemplateSyntaxError
+
+    from .templating import make_environment
+
+    env = make_environment(folder)
     problems = []
-    for name in env.list_templates(extensions=["html", "xml", "css"]):
+    for name in names:
         try:
             env.get_template(name)
         except TemplateSyntaxError as exc:
@@ -72,6 +88,8 @@ def check_templates(config: ProjectConfig) -> list[Problem]:
 
 
 def template_problem(config: ProjectConfig, exc: Exception) -> Problem:
+    from jinja2 import TemplateSyntaxError  # Jinja is imported only where templates are used
+
     if isinstance(exc, TemplateSyntaxError):
         path = exc.filename or exc.name or "template"
         return error(display_path(Path(path), config.root), exc.lineno, 1, f"template error: {exc.message}")

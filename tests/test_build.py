@@ -172,3 +172,14 @@ def test_external_links_are_counted_and_checked_only_on_request(tmp_path: Path) 
     messages = [str(p) for p in problems]
     assert messages and all(f"external link {base}gone.html: HTTP 404" in m for m in messages)
     assert any(m.startswith("site/knowledge/innovation-enabling-systems/index.html") for m in messages)
+
+
+def test_packaged_templates_compile() -> None:
+    """`ksite check` compiles only a site's own templates; ksite's own are held here."""
+    from generator.templating import make_environment
+
+    env = make_environment(None)
+    names = env.list_templates(extensions=["html", "xml", "css"])
+    assert len(names) > 10
+    for name in names:
+        env.get_template(name)  # raises TemplateSyntaxError (or an assertion error) if broken
