@@ -208,7 +208,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         kept.append(File.generated(config, SEARCH_FALLBACK, content=fallback_script(self.search_docs)))
         self._cancel_pagefind()
         try:
-            self.pagefind = start_pagefind(self.search_docs, self.lang)
+            self.pagefind = start_pagefind(self.search_docs, self.lang, Path(config.site_dir))
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
         self.seconds["search index"] = time.perf_counter() - started
@@ -252,7 +252,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         run, self.pagefind = self.pagefind, None
         try:
             if run is not None:
-                run.finish(Path(config.site_dir))
+                run.finish()
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
         finally:

@@ -15,6 +15,7 @@ minute for 300 pages.)
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -59,26 +60,31 @@ _MISSING = "Pagefind is not installed; install ksite's dependencies (pip install
 
 def write_pagefind(docs: Sequence[SearchDocument], lang: str, site_dir: Path) -> Path:
     """Index ``docs`` (all of one language) into ``site_dir/pagefind``; returns that folder."""
-    return start_pagefind(docs, lang).finish(site_dir)
+    return start_pagefind(docs, lang, site_dir).finish()
 
 
-def start_pagefind(docs: Sequence[SearchDocument], lang: str) -> PagefindRun:
-    """Write the documents and start Pagefind on them in the background.
+def start_pagefind(docs: Sequence[SearchDocument], lang: str, site_dir: Path) -> PagefindRun:
+    """Write the documents and start Pagefind on them in the background, indexing into
+    ``site_dir/pagefind``.
 
-    The MkDocs adapter starts it as soon as the pages are rendered and collects the bundle after
-    MkDocs has written the site: Pagefind (a separate, compiled process) indexes while MkDocs
-    renders the theme around each page, on another core.
+    The MkDocs adapter starts it as soon as the pages are rendered and collects it after MkDocs
+    has written the site: Pagefind (a separate, compiled process) indexes while MkDocs renders
+    the theme around each page, on another core.
     """
     binary = pagefind_binary()
-    tmp = Path(tempfile.mkdtemp(prefix="ksite-pagefind-"))
+    pages = [(doc.url, document_html(doc).encode("utf-8")) for doc in docs]
+    tmp = Path(tempfile.mkdtemp(prefix="ksite-pagefind-", dir=_scratch_dir(sum(len(h) for _, h in pages))))
+    target = site_dir / BUNDLE_DIR
     try:
-        source, output = tmp / "documents", tmp / "bundle"
-        for doc in docs:
-            path = source / doc.url / "index.html"
+        source = tmp / "documents"
+        source.mkdir()
+        for url, html in pages:
+            path = source / url / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(document_html(doc), "utf-8")
-        source.mkdir(exist_ok=True)
-        argv = [str(binary), "--site", str(source), "--output-path", str(output)]
+            path.write_bytes(html)
+        if target.exists():
+            shutil.rmtree(target)
+        argv = [str(binary), "--site", str(source), "--output-path", str(target.resolve())]
         process = subprocess.Popen(
             [*argv, "--force-language", lang, "--silent"],
             stdout=subprocess.PIPE,
@@ -89,7 +95,22 @@ def start_pagefind(docs: Sequence[SearchDocument], lang: str) -> PagefindRun:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return PagefindRun(process, tmp, output)
+    return PagefindRun(process, tmp, target)
+
+
+def _scratch_dir(size: int) -> str | None:
+    """Where the documents for Pagefind are written: memory-backed ``/dev/shm`` when it has room
+    (creating thousands of small files on disk took longer than indexing them), else the usual
+    temporary folder. An explicit ``TMPDIR`` always wins."""
+    shm = "/dev/shm"
+    if "TMPDIR" in os.environ or not os.path.isdir(shm) or not os.access(shm, os.W_OK):
+        return None
+    try:
+        free = shutil.disk_usage(shm).free
+    except OSError:
+        return None
+    # Small files take a page each in tmpfs: count generously, and leave room for others.
+    return shm if free > 4 * size + 256 * 1024 * 1024 else None
 
 
 @dataclass
@@ -98,26 +119,24 @@ class PagefindRun:
 
     process: subprocess.Popen[str]
     tmp: Path
-    output: Path
+    """The documents Pagefind reads, removed when it is done."""
+    target: Path
+    """The bundle Pagefind writes (``<site>/pagefind``)."""
 
-    def finish(self, site_dir: Path) -> Path:
-        """Wait for Pagefind and move its bundle to ``site_dir/pagefind``; returns that folder."""
+    def finish(self) -> Path:
+        """Wait for Pagefind; returns the bundle's folder."""
         try:
             out, err = self.process.communicate()
             if self.process.returncode != 0:
                 raise SearchIndexError(f"Pagefind failed ({self.process.returncode}): {(err or out).strip()}")
-            target = site_dir / BUNDLE_DIR
-            if target.exists():
-                shutil.rmtree(target)
-            shutil.move(self.output, target)
             for name in UNUSED:
-                (target / name).unlink(missing_ok=True)
-            return target
+                (self.target / name).unlink(missing_ok=True)
+            return self.target
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def cancel(self) -> None:
-        """Stop Pagefind (the build failed) and remove its files."""
+        """Stop Pagefind (the build failed) and remove its documents."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.communicate()
