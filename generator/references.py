@@ -23,21 +23,23 @@ _CANDIDATE = re.compile(
     rf"|\]:\s*(?P<s3>{_SCHEMES}):(?P<t3>[^\s#]*)"
 )
 _PLAIN_TARGET = re.compile(r"[A-Za-z0-9._~/-]*")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def reference_candidates(source: str) -> list[tuple[str, str]] | None:
     """A quick superset of the references :func:`generator.markdown.find_references` finds.
 
     Every reference in the text is among the candidates (some candidates may sit in code); None
-    means the text has escapes, entities, percent-encoding or a target with other characters
-    than letters, digits and ``._~/-``, which the parser may decode, encode or cut differently.
+    means the text has escapes or entities, or a target with other characters than letters,
+    digits and ``._~/-`` (say ``%`` or ``(``), which the parser may decode, encode or cut
+    differently.
     A caller that finds every candidate valid knows that every reference is valid and may skip
     the parse.
     """
     if not any(f"{scheme}:" in source for scheme in REFERENCE_SCHEMES):
         return []
-    if "\\" in source or "&" in source or "%" in source:
-        return None
+    if "\\" in source or _ENTITY.search(source):
+        return None  # an escape or an entity could hide a scheme from the scan
     found = [
         (m["s1"] or m["s2"] or m["s3"], m["t1"] if m["s1"] else m["t2"] if m["s2"] else m["t3"])
         for m in _CANDIDATE.finditer(source)

@@ -141,3 +141,22 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["check", "--format", "xml"])
     assert exit_info.value.code == 2
     assert "invalid choice: 'xml'" in capsys.readouterr().err
+
+
+def test_check_imports_no_renderer_parser_or_shell() -> None:
+    """`ksite check` stays quick on large sites by importing only what checking needs: no
+    Markdown parser unless a reference must be located, no Jinja without site templates, no
+    MkDocs, no PDF printer."""
+    root = Path(__file__).resolve().parent.parent
+    probe = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        "code = main(['check'])\n"
+        "heavy = [m for m in ('markdown_it', 'jinja2', 'mkdocs', 'weasyprint', 'generator.render',"
+        " 'generator.importers.pds_text', 'jsonschema') if m in sys.modules]\n"
+        "print(code, heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "0 []"

@@ -129,3 +129,17 @@ def test_template_change_rerenders_every_page_using_it(project: ProjectConfig) -
 def render_all(config: ProjectConfig, lang: str) -> list[RenderedPage]:
     site, _ = load_site(config)
     return list(render_pages(config, site, lang))
+
+
+def test_a_damaged_page_store_is_started_afresh(project: ProjectConfig) -> None:
+    """The cache is only saved work: a store that is not a database costs a full render, never
+    a failed build."""
+    from generator.cache import STORE
+
+    stores = sorted((project.root / ".ksite-cache" / "pages").glob(f"*/{STORE}"))
+    assert [s.parent.name for s in stores] == sorted(project.languages)
+    for store in stores:
+        store.write_bytes(b"not a database" * 100)
+    report = rebuild(project)
+    assert report.reused == [] and len(report.rendered) > 40
+    assert rebuild(project).rendered == []  # and the fresh store is used again

@@ -7,6 +7,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from generator.build import render_pages
 from generator.check import load_site
 from generator.i18n import load_catalogue
@@ -124,3 +126,23 @@ def test_material_search_does_not_bind_the_box() -> None:
     assert "data-ksite-search" in page and 'name="ksite-search"' in page
     assert 'data-md-component="search"' not in page and 'name="search"' not in page
     assert "assets/ksite/ksite-search.js" in page
+
+
+def test_pagefind_documents_go_to_memory_only_with_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import shutil
+    from collections import namedtuple
+
+    from generator import search_pagefind
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setattr(os.path, "isdir", lambda path: True)
+    monkeypatch.setattr(os, "access", lambda path, mode: True)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(2**34, 0, 2**33))
+    assert search_pagefind._scratch_dir(10_000_000) == "/dev/shm"
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(2**26, 0, 2**26))  # Docker's 64 MB
+    assert search_pagefind._scratch_dir(10_000_000) is None
+    monkeypatch.setenv("TMPDIR", "/somewhere")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(2**34, 0, 2**33))
+    assert search_pagefind._scratch_dir(10_000_000) is None  # an explicit choice wins
