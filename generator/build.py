@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateError
 
 from .check import checked_site, template_problem
-from .checklinks import check_external_links, check_site_links, external_links, scan_site
+from .checklinks import check_external_links, check_site, external_links, scan_site
 from .config import ProjectConfig
 from .errors import ContentError, Problem, has_errors
 from .i18n import Catalogue, load_catalogue
@@ -62,9 +62,11 @@ class BuildReport:
     """``lang:url`` of the pages rendered; unchanged pages came from the cache."""
     reused: list[str] = field(default_factory=list)
     shell_ksite: dict[str, float] = field(default_factory=dict)
+    """Of the shell's seconds, those spent in ksite's own steps."""
     external: int = 0
     """Distinct external URLs the site links to (fetched only with ``--check-external``)."""
-    """Of the shell's seconds, those spent in ksite's own steps."""
+    link_pages: int = 0
+    """Pages whose links were checked (with a link memo, those that changed)."""
 
 
 def site_info(config: ProjectConfig, lang: str | None = None) -> SiteInfo:
@@ -132,10 +134,12 @@ def build(
     check_links: bool = True,
     check_external: bool = False,
     progress: Callable[[str], None] | None = None,
+    link_memo: Path | None = None,
 ) -> BuildReport:
     """Check, build into a temporary directory, check links, then swap into ``site_dir``.
 
-    Any failure leaves the previous ``site_dir`` exactly as it was.
+    Any failure leaves the previous ``site_dir`` exactly as it was. With ``link_memo`` (a file
+    in the cache), the link check looks again only at pages that changed since the last one.
     """
     report = BuildReport()
     started = time.perf_counter()
@@ -167,13 +171,16 @@ def build(
             report.seconds[step] = spent
         report.seconds["mkdocs"] = shell_seconds - sum(report.shell_ksite.values())
         mark = time.perf_counter()
-        scan = scan_site(staging)
         if check_links:
             tell("checking links")
-            link_problems = check_site_links(staging, urlsplit(config.site_url).path, scan)
+            link_problems, scan, report.link_pages = check_site(
+                staging, urlsplit(config.site_url).path, memo=link_memo
+            )
             report.seconds["links"] = time.perf_counter() - mark
             if has_errors(link_problems):
                 raise ContentError(link_problems)
+        else:
+            scan = scan_site(staging)
         report.external = len({url for _, url in external_links(staging, scan)})
         if check_external:
             tell(f"checking {report.external} external links")

@@ -9,7 +9,9 @@ looked up in one listing of the site instead of a file-system call per link.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import posixpath
 import re
 from collections.abc import Iterator
@@ -64,12 +66,94 @@ class SiteScan:
     files: frozenset[str]
     folders: frozenset[str]
     pages: dict[str, PageScan]
+    digests: dict[str, str] = field(default_factory=dict)
+    """Hash of each HTML page's bytes."""
 
 
-def scan_site(site_dir: Path) -> SiteScan:
+def scan_site(site_dir: Path, known: LinkMemo | None = None) -> SiteScan:
+    """List the site and scan its pages; pages whose bytes are those ``known`` saw are not
+    scanned again."""
     files = frozenset(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
-    pages = {name: scan_page(site_dir / name) for name in sorted(files) if name.endswith(".html")}
-    return SiteScan(files, frozenset(posixpath.dirname(f) for f in files), pages)
+    pages: dict[str, PageScan] = {}
+    digests: dict[str, str] = {}
+    for name in sorted(files):
+        if not name.endswith(".html"):
+            continue
+        raw = (site_dir / name).read_bytes()
+        digests[name] = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        seen = known.pages.get(name) if known else None
+        if seen is not None and seen.digest == digests[name]:
+            pages[name] = seen.scan
+        else:
+            pages[name] = scan_html(raw.decode("utf-8", errors="replace"))
+    return SiteScan(files, frozenset(posixpath.dirname(f) for f in files), pages, digests)
+
+
+@dataclass(frozen=True)
+class CheckedPage:
+    """What the last successful link check knew of one page."""
+
+    digest: str
+    scan: PageScan
+    targets: frozenset[str]
+    """Files its links point to."""
+    anchored: frozenset[str]
+    """Pages it links to with a #fragment (their ids matter)."""
+
+
+@dataclass(frozen=True)
+class LinkMemo:
+    """The last successful link check of a site, so that a rebuild checks only the pages that
+    changed and those whose targets changed (``.ksite-cache/links.json``).
+
+    A page whose bytes are the same, whose targets all still exist and whose anchored targets
+    have the same ids as then, has the same links as then, and they were all good.
+    """
+
+    base_path: str
+    pages: dict[str, CheckedPage]
+
+    @classmethod
+    def load(cls, path: Path, base_path: str) -> LinkMemo | None:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if data.get("version") != _MEMO_VERSION or data.get("base_path") != base_path:
+                return None
+            pages = {
+                name: CheckedPage(
+                    entry["digest"],
+                    PageScan(set(entry["ids"]), [(t, u, n) for t, u, n in entry["links"]]),
+                    frozenset(entry["targets"]),
+                    frozenset(entry["anchored"]),
+                )
+                for name, entry in data["pages"].items()
+            }
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or unreadable: check everything
+        return cls(base_path, pages)
+
+    def save(self, path: Path) -> None:
+        data = {
+            "version": _MEMO_VERSION,
+            "base_path": self.base_path,
+            "pages": {
+                name: {
+                    "digest": page.digest,
+                    "ids": sorted(page.scan.ids),
+                    "links": page.scan.links,
+                    "targets": sorted(page.targets),
+                    "anchored": sorted(page.anchored),
+                }
+                for name, page in sorted(self.pages.items())
+            },
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        tmp.replace(path)
+
+
+_MEMO_VERSION = 1
 
 
 def external_links(site_dir: Path, scan: SiteScan | None = None) -> Iterator[tuple[str, str]]:
@@ -112,21 +196,67 @@ def check_external_links(
     return problems
 
 
-def check_site_links(site_dir: Path, base_path: str = "/", scan: SiteScan | None = None) -> list[Problem]:
+def check_site_links(
+    site_dir: Path, base_path: str = "/", scan: SiteScan | None = None, memo: Path | None = None
+) -> list[Problem]:
     """Broken internal links and anchors, each named with its page and line.
 
     ``base_path`` is the path of ``site_url`` (``/ta-54037/``): root-absolute links under it
-    point into the site, as MkDocs writes them on 404.html.
+    point into the site, as MkDocs writes them on 404.html. With ``memo`` (a file), only pages
+    that changed since the last successful check there, or whose targets changed, are checked,
+    and the file is updated when no link is broken.
     """
+    return check_site(site_dir, base_path, scan, memo)[0]
+
+
+def check_site(
+    site_dir: Path, base_path: str = "/", scan: SiteScan | None = None, memo: Path | None = None
+) -> tuple[list[Problem], SiteScan, int]:
+    """:func:`check_site_links`, also returning the scan and how many pages were checked."""
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-    site = scan or scan_site(site_dir)
+    known = LinkMemo.load(memo, base_path) if memo is not None else None
+    site = scan or scan_site(site_dir, known)
+    if known is None:
+        due = set(site.pages)
+    else:
+        # Targets any page linked to last time that are gone now (pages, styles, images, PDFs).
+        removed = {t for page in known.pages.values() for t in page.targets if t not in site.files}
+        new_ids = {
+            name
+            for name, page in site.pages.items()
+            if name not in known.pages or known.pages[name].scan.ids != page.ids
+        }
+        due = {
+            name
+            for name in site.pages
+            if (seen := known.pages.get(name)) is None
+            or seen.digest != site.digests.get(name)
+            or seen.targets & removed
+            or seen.anchored & new_ids
+        }
     problems: list[Problem] = []
-    for page, page_scan in site.pages.items():
-        for tag, url, line in page_scan.links:
-            problem = _check_link(page, tag, url, base_path, site.files, site.folders, site.pages)
+    checked: dict[str, CheckedPage] = {}
+    for page in sorted(due):
+        targets: set[str] = set()
+        anchored: set[str] = set()
+        for tag, url, line in site.pages[page].links:
+            problem, target, fragment = _check_link(
+                page, tag, url, base_path, site.files, site.folders, site.pages
+            )
             if problem:
                 problems.append(error(f"site/{page}", line, 1, problem))
-    return problems
+            if target is not None:
+                targets.add(target)
+                if fragment:
+                    anchored.add(target)
+        checked[page] = CheckedPage(
+            site.digests.get(page, ""), site.pages[page], frozenset(targets), frozenset(anchored)
+        )
+    if memo is not None and not problems and site.digests:
+        previous = known.pages if known is not None else {}
+        kept = {name: previous[name] for name in site.pages if name not in checked}
+        LinkMemo(base_path, {**kept, **checked}).save(memo)
+    return problems, site, len(due)
 
 
 def _check_link(
@@ -137,29 +267,32 @@ def _check_link(
     files: frozenset[str],
     folders: frozenset[str],
     pages: dict[str, PageScan],
-) -> str | None:
+) -> tuple[str | None, str | None, bool]:
+    """(problem or None, the file the link points to or None when it leaves the site, whether
+    it names an anchor in that page)."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith(("mailto:", "tel:", "javascript:", "data:")):
-        return None
+        return None, None, False
     target_path = unquote(parts.path)
     if target_path == "":
         target = page
     else:
         if target_path.startswith("/"):
             if not target_path.startswith(base_path):
-                return f"link '{url}' points outside the site"
+                return f"link '{url}' points outside the site", None, False
             target = posixpath.normpath(target_path[len(base_path) :] or ".")
         else:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(page), target_path))
         if target == ".":
             target = ""
         if target.startswith(".."):
-            return f"link '{url}' points outside the site"
+            return f"link '{url}' points outside the site", None, False
         if target in folders or target_path.endswith("/") or target == "":
             target = posixpath.join(target, "index.html") if target else "index.html"
         if target not in files:
-            return f"broken link '{url}': {target} does not exist"
+            return f"broken link '{url}': {target} does not exist", target, False
     fragment = unquote(parts.fragment)
-    if fragment and tag == "a" and target.endswith(".html") and fragment not in pages[target].ids:
-        return f"broken anchor '{url}': no id '{fragment}' in {target}"
-    return None
+    anchored = bool(fragment) and tag == "a" and target.endswith(".html")
+    if anchored and fragment not in pages[target].ids:
+        return f"broken anchor '{url}': no id '{fragment}' in {target}", target, True
+    return None, target, anchored

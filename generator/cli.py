@@ -16,6 +16,9 @@ from .config import ProjectConfig, load_config
 from .errors import ContentError, Problem, Severity, format_problems, has_errors
 from .progress import BuildProgress
 
+LINK_MEMO = ".ksite-cache/links.json"
+"""What the last successful link check saw (see :class:`generator.checklinks.LinkMemo`)."""
+
 
 def _config(args: argparse.Namespace) -> ProjectConfig:
     return load_config(Path(args.config_file))
@@ -62,6 +65,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             check_links=not args.no_link_check,
             check_external=args.check_external,
             progress=progress.stage,
+            link_memo=None if args.no_cache else config.root / LINK_MEMO,
         )
     _report(report.warnings, "text")
     progress.summary(report, config.site_dir)

@@ -83,11 +83,11 @@ def test_exception_mid_build_leaves_site_untouched(
 ) -> None:
     before = tree_digest(project.site_dir)
 
-    def exploding_link_check(site_dir: Path, base_path: str = "/", scan: object = None) -> list[object]:
+    def exploding_link_check(site_dir: Path, base_path: str = "/", memo: object = None) -> list[object]:
         assert (site_dir / "index.html").exists()  # the new site was fully built in staging...
         raise RuntimeError("disk full")  # ...and then something failed
 
-    monkeypatch.setattr(build_module, "check_site_links", exploding_link_check)
+    monkeypatch.setattr(build_module, "check_site", exploding_link_check)
     with pytest.raises(RuntimeError, match="disk full"):
         build(project, build_into)
     assert tree_digest(project.site_dir) == before

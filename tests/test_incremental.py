@@ -143,3 +143,14 @@ def test_a_damaged_page_store_is_started_afresh(project: ProjectConfig) -> None:
     report = rebuild(project)
     assert report.reused == [] and len(report.rendered) > 40
     assert rebuild(project).rendered == []  # and the fresh store is used again
+
+
+def test_link_check_looks_again_only_at_pages_that_changed(project: ProjectConfig, tmp_path: Path) -> None:
+    memo = tmp_path / "links.json"
+    first = build(project, SHELL, link_memo=memo)
+    assert first.link_pages > 40
+    assert build(project, SHELL, link_memo=memo).link_pages == 0  # byte-identical rebuild
+    brief = project.content_dir / "knowledge" / f"{BRIEF}.md"
+    brief.write_text(brief.read_text("utf-8").replace("title: Putting", "title: Now putting"), "utf-8")
+    changed = build(project, SHELL, link_memo=memo)
+    assert len(changed.rendered) <= changed.link_pages < first.link_pages

@@ -1,0 +1,72 @@
+"""The post-build link check, and its memo: a rebuild looks again only at what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.checklinks import check_site
+
+A = '<html><body><a href="b.html#part">b</a> <img src="pic.png"> <a href="https://example.org/">x</a></body></html>'
+B = '<html><body><h2 id="part">Part</h2><a href="c.html">c</a></body></html>'
+C = '<html><body><p id="top">C</p><a href="a.html">a</a></body></html>'
+
+
+def write_site(root: Path, **pages: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (root / f"{name}.html").write_text(text, "utf-8")
+    (root / "pic.png").write_bytes(b"\x89PNG")
+    return root
+
+
+def messages(problems: list[object]) -> list[str]:
+    return [str(p) for p in problems]
+
+
+def test_without_a_memo_every_page_is_checked(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", a=A, b=B, c=C)
+    problems, _, checked = check_site(site)
+    assert problems == [] and checked == 3
+
+
+def test_an_unchanged_site_is_not_checked_again(tmp_path: Path) -> None:
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.json"
+    assert check_site(site, memo=memo)[2] == 3
+    assert memo.is_file()
+    problems, _, checked = check_site(site, memo=memo)
+    assert problems == [] and checked == 0
+
+
+def test_a_changed_page_and_the_pages_anchored_to_it_are_checked_again(tmp_path: Path) -> None:
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.json"
+    check_site(site, memo=memo)
+    (site / "c.html").write_text(C.replace("C</p>", "C, changed</p>"), "utf-8")
+    assert check_site(site, memo=memo)[2] == 1  # c itself; nobody links to an anchor in c
+    (site / "b.html").write_text(B.replace('id="part"', 'id="renamed"'), "utf-8")
+    problems, _, checked = check_site(site, memo=memo)
+    assert checked == 2  # b, and a, whose link names an anchor of b
+    assert messages(problems) == [
+        "site/a.html:1:1: error: broken anchor 'b.html#part': no id 'part' in b.html"
+    ]
+
+
+def test_a_removed_target_is_found_from_the_memo(tmp_path: Path) -> None:
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.json"
+    check_site(site, memo=memo)
+    (site / "pic.png").unlink()
+    problems, _, checked = check_site(site, memo=memo)
+    assert checked == 1
+    assert messages(problems) == ["site/a.html:1:1: error: broken link 'pic.png': pic.png does not exist"]
+    # A failed check leaves the memo as it was, so the page stays due until it is fixed.
+    assert check_site(site, memo=memo)[2] == 1
+    (site / "pic.png").write_bytes(b"\x89PNG")
+    assert check_site(site, memo=memo)[0] == []
+    assert check_site(site, memo=memo)[2] == 0
+
+
+def test_a_memo_of_another_base_path_or_unreadable_is_ignored(tmp_path: Path) -> None:
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.json"
+    check_site(site, memo=memo)
+    assert check_site(site, "/elsewhere/", memo=memo)[2] == 3
+    memo.write_text("{not json", "utf-8")
+    assert check_site(site, memo=memo)[2] == 3
