@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -73,7 +74,7 @@ class SiteScan:
 def scan_site(site_dir: Path, known: LinkMemo | None = None) -> SiteScan:
     """List the site and scan its pages; pages whose bytes are those ``known`` saw are not
     scanned again."""
-    files = frozenset(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
+    files = _listing(site_dir)
     pages: dict[str, PageScan] = {}
     digests: dict[str, str] = {}
     for name in sorted(files):
@@ -87,6 +88,16 @@ def scan_site(site_dir: Path, known: LinkMemo | None = None) -> SiteScan:
         else:
             pages[name] = scan_html(raw.decode("utf-8", errors="replace"))
     return SiteScan(files, frozenset(posixpath.dirname(f) for f in files), pages, digests)
+
+
+def _listing(site_dir: Path) -> frozenset[str]:
+    """Every file under ``site_dir`` as a relative POSIX path (os.walk: twice as fast as rglob)."""
+    found: list[str] = []
+    for folder, _, names in os.walk(site_dir):
+        relative = Path(folder).relative_to(site_dir).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        found.extend(prefix + name for name in names)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -252,7 +263,7 @@ def check_site(
         checked[page] = CheckedPage(
             site.digests.get(page, ""), site.pages[page], frozenset(targets), frozenset(anchored)
         )
-    if memo is not None and not problems and site.digests:
+    if memo is not None and not problems and site.digests and (due or known is None):
         previous = known.pages if known is not None else {}
         kept = {name: previous[name] for name in site.pages if name not in checked}
         LinkMemo(base_path, {**kept, **checked}).save(memo)
