@@ -90,9 +90,9 @@ class Renderer:
     catalogue: Catalogue
     env: Environment
     pdfs: Mapping[str, PdfFile] = field(default_factory=dict)
+    """PDF briefs already made, by page URL: their pages link to them ("Download PDF")."""
     cache: PageCache | None = None
     """Reuses pages whose inputs did not change (incremental builds); None renders all."""
-    """PDF briefs already made, by page URL: their pages link to them ("Download PDF")."""
 
     @property
     def lang(self) -> str:
