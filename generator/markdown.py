@@ -29,7 +29,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .references import REF as _REF
-from .references import REFERENCE_SCHEMES
+from .references import names_content
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
@@ -130,13 +130,9 @@ _REUSED_BELOW = 4000
 and reused: a project's title, its outputs' statements and the like appear on hundreds of pages."""
 
 
-def _names_content(source: str) -> bool:
-    return any(f"{scheme}:" in source for scheme in REFERENCE_SCHEMES)
-
-
 def render(source: str, resolve: Resolver | None = None) -> Rendered:
     """Markdown to HTML, with references resolved and the heading outline for the TOC."""
-    if len(source) < _REUSED_BELOW and not _names_content(source):
+    if len(source) < _REUSED_BELOW and not names_content(source):
         return _render_reused(source)  # the resolver would not be asked: same HTML on every page
     return _render(source, resolve)
 
@@ -157,7 +153,7 @@ def _render(source: str, resolve: Resolver | None) -> Rendered:
 
 def render_inline(source: str, resolve: Resolver | None = None) -> str:
     """A one-paragraph text without the ``<p>`` wrapper (output statements, table cells)."""
-    if len(source) < _REUSED_BELOW and not _names_content(source):
+    if len(source) < _REUSED_BELOW and not names_content(source):
         return _render_inline_reused(source)
     html: str = _parser().renderInline(source, {"resolve": resolve})
     return html
@@ -196,7 +192,7 @@ def parsed_plain_text(source: str) -> str:
 
 def find_references(source: str, first_line: int = 1, indent: int = 0) -> Iterator[Reference]:
     """Every content reference in a Markdown text, at its file line and column."""
-    if not any(f"{scheme}:" in source for scheme in REFERENCE_SCHEMES):
+    if not names_content(source):
         return  # most texts link to nothing; skip parsing them
     lines = source.split("\n")
     for token in _reference_parser().parse(source):

@@ -1,9 +1,9 @@
 """The MkDocs adapter: the only module that imports MkDocs.
 
 It hands ksite's rendered pages to MkDocs as generated files (``on_files``), supplies each
-page's HTML and table of contents (``on_page_content``), adds ``templates/`` to the paths
-``mkdocs serve`` watches, and offers :func:`build_into`, the shell that ``ksite build``
-drives. Moving to another site shell means rewriting this module only.
+page's metadata, HTML and table of contents without a Markdown pass (``on_pre_page``), adds
+``templates/`` to the paths ``mkdocs serve`` watches, and offers :func:`build_into`, the shell
+that ``ksite build`` drives. Moving to another site shell means rewriting this module only.
 """
 
 from __future__ import annotations
@@ -222,7 +222,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
 
         The page's metadata and HTML are already known; MkDocs would otherwise parse the stub's
         front matter and build a Python-Markdown converter per page (a fifth of MkDocs' time on a
-        large site) only for ``on_page_content`` to replace the result.
+        large site) only for ksite to replace the result.
         """
         rendered = self.pages.get(page.file.src_uri)
         if rendered is None:
@@ -238,13 +238,6 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         page.read_source = read_source  # type: ignore[method-assign]
         page.render = render  # type: ignore[method-assign]
         return page
-
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        rendered = self.pages.get(page.file.src_uri)
-        if rendered is None:
-            return html
-        page.toc = get_toc(_toc_tokens(rendered.toc))
-        return rendered.html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # Pagefind has been indexing since on_files; only the wait for it counts as ksite's.
@@ -283,8 +276,8 @@ def _is_content_source(file: File, docs_dir: Path) -> bool:
 
 
 def _stub(page: RenderedPage) -> str:
-    """The Markdown MkDocs would see: front matter only (:meth:`KsitePlugin.on_pre_page` hands
-    MkDocs the same metadata without reading it, and ``on_page_content`` supplies the HTML)."""
+    """The file MkDocs lists for a page: front matter only. :meth:`KsitePlugin.on_pre_page`
+    hands MkDocs the same metadata and the HTML without reading it."""
     return "---\n" + json.dumps(_meta(page), ensure_ascii=False) + "\n---\n"
 
 

@@ -26,6 +26,11 @@ _PLAIN_TARGET = re.compile(r"[A-Za-z0-9._~/-]*")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
+def names_content(source: str) -> bool:
+    """Whether a text mentions a reference scheme at all (most texts do not)."""
+    return any(f"{scheme}:" in source for scheme in REFERENCE_SCHEMES)
+
+
 def reference_candidates(source: str) -> list[tuple[str, str]] | None:
     """A quick superset of the references :func:`generator.markdown.find_references` finds.
 
@@ -36,7 +41,7 @@ def reference_candidates(source: str) -> list[tuple[str, str]] | None:
     A caller that finds every candidate valid knows that every reference is valid and may skip
     the parse.
     """
-    if not any(f"{scheme}:" in source for scheme in REFERENCE_SCHEMES):
+    if not names_content(source):
         return []
     if "\\" in source or _ENTITY.search(source):
         return None  # an escape or an entity could hide a scheme from the scan

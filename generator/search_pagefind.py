@@ -85,13 +85,14 @@ def start_pagefind(docs: Sequence[SearchDocument], lang: str, site_dir: Path) ->
         if target.exists():
             shutil.rmtree(target)
         argv = [str(binary), "--site", str(source), "--output-path", str(target.resolve())]
-        process = subprocess.Popen(
-            [*argv, "--force-language", lang, "--silent"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=tmp,
-        )
+        # Its messages go to a file: a pipe nobody reads until the end could fill and stall it.
+        with (tmp / "messages.txt").open("w") as messages:
+            process = subprocess.Popen(
+                [*argv, "--force-language", lang, "--silent"],
+                stdout=messages,
+                stderr=subprocess.STDOUT,
+                cwd=tmp,
+            )
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -117,7 +118,7 @@ def _scratch_dir(size: int) -> str | None:
 class PagefindRun:
     """A Pagefind run in progress; :meth:`finish` or :meth:`cancel` it exactly once."""
 
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[bytes]
     tmp: Path
     """The documents Pagefind reads, removed when it is done."""
     target: Path
@@ -126,9 +127,9 @@ class PagefindRun:
     def finish(self) -> Path:
         """Wait for Pagefind; returns the bundle's folder."""
         try:
-            out, err = self.process.communicate()
-            if self.process.returncode != 0:
-                raise SearchIndexError(f"Pagefind failed ({self.process.returncode}): {(err or out).strip()}")
+            if self.process.wait() != 0:
+                messages = (self.tmp / "messages.txt").read_text("utf-8", errors="replace").strip()
+                raise SearchIndexError(f"Pagefind failed ({self.process.returncode}): {messages}")
             for name in UNUSED:
                 (self.target / name).unlink(missing_ok=True)
             return self.target
@@ -139,5 +140,5 @@ class PagefindRun:
         """Stop Pagefind (the build failed) and remove its documents."""
         if self.process.poll() is None:
             self.process.kill()
-        self.process.communicate()
+        self.process.wait()
         shutil.rmtree(self.tmp, ignore_errors=True)

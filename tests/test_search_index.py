@@ -146,3 +146,28 @@ def test_pagefind_documents_go_to_memory_only_with_room(monkeypatch: pytest.Monk
     monkeypatch.setenv("TMPDIR", "/somewhere")
     monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(2**34, 0, 2**33))
     assert search_pagefind._scratch_dir(10_000_000) is None  # an explicit choice wins
+
+
+def test_a_cancelled_pagefind_run_leaves_nothing_behind(tmp_path: Path) -> None:
+    """A build that fails while Pagefind indexes in the background stops it and removes its
+    documents (which may sit in /dev/shm)."""
+    from generator.search_pagefind import start_pagefind
+
+    docs = [SearchDocument(f"page-{i}/", "en", f"Page {i}", "page", "", "", ()) for i in range(50)]
+    run = start_pagefind(docs, "en", tmp_path / "site")
+    assert (run.tmp / "documents" / "page-7" / "index.html").is_file()
+    run.cancel()
+    assert run.process.returncode is not None
+    assert not run.tmp.exists()
+
+
+def test_a_failing_pagefind_run_is_reported_with_its_messages(tmp_path: Path) -> None:
+    from generator.search_pagefind import SearchIndexError, start_pagefind
+
+    docs = [SearchDocument("a/", "en", "A", "page", "", "", ())]
+    site = tmp_path / "site"
+    site.write_text("a file where the site's folder should be", "utf-8")  # no bundle can be written
+    run = start_pagefind(docs, "en", site)
+    with pytest.raises(SearchIndexError, match=r"Pagefind failed \(\d+\): \S"):
+        run.finish()
+    assert not run.tmp.exists()
