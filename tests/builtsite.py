@@ -17,8 +17,9 @@ from generator.config import ProjectConfig, load_config
 from generator.mkdocs_plugin import build_into
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seed" / "000_d0fddc08b20c077d.txt"
+SEED = REPO / "tests" / "fixtures" / "seed" / "000_d0fddc08b20c077d.txt"
+"""The project data sheet of TA 54037-001 as given to the project (a copy of
+``../shared/seed/``, kept here so the suite needs nothing outside the repository)."""
 
 
 def copy_project(target: Path, site_url: str | None = None) -> ProjectConfig:
