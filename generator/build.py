@@ -7,6 +7,7 @@ the site shell (MkDocs + Material) is passed in as a callable, so the core never
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import tempfile
 import time
@@ -21,11 +22,12 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateError
 
 from .check import checked_site, template_problem
-from .checklinks import check_external_links, check_site, external_links, scan_site
+from .checklinks import check_external_links, check_site
 from .config import ProjectConfig
 from .errors import ContentError, Problem, has_errors
 from .i18n import Catalogue, load_catalogue
 from .link import LinkedSite
+from .parsecache import ParseCache
 from .pdf import BriefPrinter, print_briefs
 from .render import RenderedPage, Renderer, SiteInfo
 from .templating import make_environment
@@ -42,8 +44,11 @@ class ShellReport:
     rendered: tuple[str, ...] = ()
     reused: tuple[str, ...] = ()
     seconds: Mapping[str, float] = field(default_factory=dict)
-    """ksite's own work inside the shell, by step (rendering, search index); the rest of the
-    shell's time is MkDocs'."""
+    """ksite's own work inside the shell, by step (rendering, search index, hashing pages for
+    the link check); the rest of the shell's time is MkDocs'."""
+    digests: Mapping[str, str] = field(default_factory=dict)
+    """:func:`generator.checklinks.page_digest` of each page the shell wrote, by path in the
+    site, so that the link check need not read unchanged pages again."""
 
 
 Shell = Callable[[ProjectConfig, Path, LinkedSite], "ShellReport | None"]
@@ -135,17 +140,22 @@ def build(
     check_external: bool = False,
     progress: Callable[[str], None] | None = None,
     link_memo: Path | None = None,
+    parse_cache: Path | None = None,
 ) -> BuildReport:
     """Check, build into a temporary directory, check links, then swap into ``site_dir``.
 
     Any failure leaves the previous ``site_dir`` exactly as it was. With ``link_memo`` (a file
-    in the cache), the link check looks again only at pages that changed since the last one.
+    in the cache), the link check looks again only at pages that changed since the last one;
+    with ``parse_cache``, only content files that changed are parsed (and the file is updated).
     """
     report = BuildReport()
     started = time.perf_counter()
     tell = progress or (lambda stage: None)
     tell("checking content and templates")
-    site, problems = checked_site(config)
+    parsed = ParseCache.read(parse_cache) if parse_cache is not None else None
+    site, problems = checked_site(config, parsed)
+    if parsed is not None and parse_cache is not None:
+        parsed.save(parse_cache)
     report.seconds["check"] = time.perf_counter() - started
     if has_errors(problems):
         raise ContentError(problems)
@@ -171,21 +181,23 @@ def build(
             report.seconds[step] = spent
         report.seconds["mkdocs"] = shell_seconds - sum(report.shell_ksite.values())
         mark = time.perf_counter()
+        base_path = urlsplit(config.site_url).path
         if check_links:
             tell("checking links")
-            link_problems, scan, report.link_pages = check_site(
-                staging, urlsplit(config.site_url).path, memo=link_memo
+            link_problems, links, report.link_pages = check_site(
+                staging, base_path, memo=link_memo, digests=shell_report.digests
             )
-            report.seconds["links"] = time.perf_counter() - mark
+            # Hashing the pages as they were written counts as the link check's work too.
+            report.seconds["links"] = time.perf_counter() - mark + report.shell_ksite.get("links", 0.0)
             if has_errors(link_problems):
                 raise ContentError(link_problems)
         else:
-            scan = scan_site(staging)
-        report.external = len({url for _, url in external_links(staging, scan)})
+            links = check_site(staging, base_path)[1]  # only to list the external links
+        report.external = len({url for _, url in links.external_links()})
         if check_external:
             tell(f"checking {report.external} external links")
-            report.warnings += check_external_links(staging, scan=scan)
-        report.pages = sum(1 for _ in staging.rglob("index.html"))
+            report.warnings += check_external_links(staging, links=links)
+        report.pages = sum(1 for name in links.files if posixpath.basename(name) == "index.html")
         _swap(staging, config.site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,8 +1,9 @@
 """Incremental builds: a rendered page is reused when nothing it is made from has changed.
 
-A page's key is a hash of what it reads: the documents it shows (as their frozen model values),
-the templates it is rendered with (and those they import), the language's interface catalogue,
-the site settings and ksite's version. So a one-brief change re-renders that brief and the
+A page's key is a hash of what it reads: the documents it shows (the fingerprints of the files
+their model values were made from, or the values themselves when made in memory), the templates
+it is rendered with (and those they import), the language's interface catalogue, the site
+settings and ksite's version. So a one-brief change re-renders that brief and the
 pages that list it, a template change re-renders every page using that template, and deleting
 the cache gives the same site byte for byte.
 """
@@ -25,6 +26,7 @@ from . import __version__
 from .link import LinkedSite
 from .markdown import Heading
 from .render import RenderedPage
+from .search import SearchEntry
 from .views import BriefMeta, PdfFile
 
 _REFERENCES = re.compile(r"""{%-?\s*(?:import|include|extends|from)\s+["']([^"']+)["']""")
@@ -79,7 +81,8 @@ def dependencies(site: LinkedSite, kind: str, key: str) -> Iterator[object]:
         yield from (lib.topics[s] for s in product.topics)
         yield from (lib.products[i] for i in site.related(product))
     elif kind in ("places", "topics"):
-        yield from sorted((lib.places if kind == "places" else lib.topics).items())
+        values = lib.places if kind == "places" else lib.topics
+        yield from (values[s] for s in sorted(values))
     elif kind == "place":
         place = lib.places[key]
         yield place
@@ -121,7 +124,13 @@ class PageCache:
     _digests: dict[str, str] = field(default_factory=dict)
     _values: dict[int, tuple[object, str]] = field(default_factory=dict)
     _db: sqlite3.Connection | None = None
-    _pending: list[tuple[str, str]] = field(default_factory=list)
+    _pending: list[tuple[str, str, str]] = field(default_factory=list)
+    _rows: dict[str, tuple[str, str, str | None, str | None]] | None = None
+    _keys: dict[str, str] = field(default_factory=dict)
+    """Cache key of each page seen in this run, by URL (its search document is kept under it)."""
+    _search: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Search entries (Pagefind document, fallback row) of the pages reused in this run, by URL."""
+    _pending_search: list[tuple[str, str, str]] = field(default_factory=list)
 
     def key(
         self, kind: str, page_key: str, lang: str, template: str, parts: Iterable[object], extra: str = ""
@@ -136,7 +145,12 @@ class PageCache:
         return digest.hexdigest()
 
     def _digest_of(self, value: object) -> str:
-        """A model value's digest, computed once per build: the same product is on many pages."""
+        """A model value's digest: its fingerprint (the hash of the files it was made from),
+        else the hash of the whole value, computed once per build (the same product is on many
+        pages)."""
+        made_from = getattr(value, "fingerprint", "")
+        if made_from:
+            return made_from
         known = self._values.get(id(value))
         if known is None or known[0] is not value:
             known = (value, hashlib.sha256(_canonical(value).encode("utf-8")).hexdigest())
@@ -151,28 +165,52 @@ class PageCache:
         return self._digests[name]
 
     def get(self, key: str) -> RenderedPage | None:
-        db = self._connect()
-        if db is None:
-            return None
-        row = db.execute("SELECT page FROM pages WHERE key = ?", (key,)).fetchone()
+        row = self._stored().get(key)
         if row is None:
             return None
         try:
-            data = json.loads(row[0])
-        except ValueError:
-            return None
+            page = _page_from_json(json.loads(row[0]), row[1])
+        except (ValueError, TypeError, IndexError):
+            return None  # written by another version: rendered again
         self.used.add(key)
-        self.reused.append(f"{data['lang']}:{data['url']}")
-        return _page_from_json(data)
+        self.reused.append(f"{page.lang}:{page.url}")
+        self._keys[page.url] = key
+        if row[2] is not None and row[3] is not None:
+            self._search[page.url] = (row[2], row[3])
+        return page
 
     def put(self, key: str, page: RenderedPage) -> None:
         if self.directory is None:
             return
-        self._pending.append((key, json.dumps(page, ensure_ascii=False, default=_json_value)))
+        # The HTML in a column of its own: decoding it from JSON was most of reading a page.
+        self._pending.append((key, _page_to_json(page), page.html))
         if len(self._pending) >= 1000:
             self._flush()
         self.used.add(key)
+        self._keys[page.url] = key
         self.rendered.append(f"{page.lang}:{page.url}")
+
+    def _stored(self) -> dict[str, tuple[str, str, str | None, str | None]]:
+        """Every stored page by key, read in one query on first use (one query per page cost
+        twice as much; the store holds about what the last build used)."""
+        if self._rows is None:
+            db = self._connect()
+            self._rows = {}
+            if db is not None:
+                query = "SELECT key, page, html, search_html, search_row FROM pages"
+                self._rows = {row[0]: row[1:] for row in db.execute(query)}
+        return self._rows
+
+    def search_entry(self, page: RenderedPage) -> SearchEntry | None:
+        """The search entry kept with a reused page (same inputs, same entry)."""
+        kept = self._search.get(page.url)
+        return None if kept is None else SearchEntry(page.url[len(page.prefix) :], *kept)
+
+    def keep_search_entry(self, page: RenderedPage, entry: SearchEntry) -> None:
+        key = self._keys.get(page.url)
+        if key is None or self.directory is None:
+            return
+        self._pending_search.append((entry.html, entry.row, key))
 
     def close(self) -> None:
         """Write the pages not yet written and close the store."""
@@ -183,16 +221,25 @@ class PageCache:
 
     def _flush(self) -> None:
         db = self._connect()
-        if db is None or not self._pending:
+        if db is None or not (self._pending or self._pending_search):
             return
         with db:
-            db.executemany("INSERT OR REPLACE INTO pages (key, page) VALUES (?, ?)", self._pending)
+            db.executemany("INSERT OR REPLACE INTO pages (key, page, html) VALUES (?, ?, ?)", self._pending)
+            db.executemany(
+                "UPDATE pages SET search_html = ?, search_row = ? WHERE key = ?", self._pending_search
+            )
         self._pending.clear()
+        self._pending_search.clear()
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and self.directory is not None:
             self._db = open_store(self.directory)
         return self._db
+
+
+_COLUMNS = ("key", "page", "html", "search_html", "search_row")
+"""The store's columns: the page as JSON but for its HTML, the HTML, and (once made) the page's
+search entry (:class:`generator.search.SearchEntry`)."""
 
 
 def open_store(directory: Path) -> sqlite3.Connection:
@@ -202,7 +249,14 @@ def open_store(directory: Path) -> sqlite3.Connection:
     for attempt in (1, 2):
         db = sqlite3.connect(path, timeout=60)
         try:
-            db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, page TEXT NOT NULL)")
+            columns = [row[1] for row in db.execute("PRAGMA table_info(pages)")]
+            if columns and columns != list(_COLUMNS):
+                db.execute("DROP TABLE pages")  # written by an older ksite
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS pages"
+                " (key TEXT PRIMARY KEY, page TEXT NOT NULL, html TEXT NOT NULL,"
+                " search_html TEXT, search_row TEXT)"
+            )
             return db
         except sqlite3.DatabaseError:
             db.close()
@@ -210,13 +264,6 @@ def open_store(directory: Path) -> sqlite3.Connection:
                 raise
             path.unlink(missing_ok=True)  # a damaged cache is only lost work
     raise AssertionError("unreachable")
-
-
-def _json_value(value: object) -> object:
-    """Dataclasses one level at a time (``asdict`` deep-copies everything first) and paths as text."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in fields(value)}
-    return str(value)
 
 
 @cache
@@ -243,14 +290,48 @@ def _canonical(value: object) -> str:
     return repr(value)
 
 
-def _page_from_json(data: dict[str, Any]) -> RenderedPage:
-    data["toc"] = tuple(Heading(**h) for h in data["toc"])
-    data["alternates"] = tuple(tuple(a) for a in data["alternates"])
-    if data.get("brief") is not None:
-        data["brief"] = BriefMeta(**{**data["brief"], "authors": tuple(data["brief"]["authors"])})
-    if data.get("pdf") is not None:
-        data["pdf"] = PdfFile(**{**data["pdf"], "path": Path(data["pdf"]["path"])})
-    return RenderedPage(**data)
+def _page_to_json(page: RenderedPage) -> str:
+    """A page but for its HTML as a JSON array, field by field (see :func:`_page_from_json`)."""
+    brief = page.brief
+    pdf = page.pdf
+    return json.dumps(
+        [
+            page.url,
+            page.title,
+            page.lang,
+            page.kind,
+            page.key,
+            [[h.level, h.id, h.text] for h in page.toc],
+            page.description,
+            page.source,
+            page.search_boost,
+            page.alternates,
+            page.prefix,
+            None if brief is None else [getattr(brief, f.name) for f in fields(BriefMeta)],
+            None if pdf is None else [pdf.name, pdf.size, str(pdf.path)],
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _page_from_json(data: list[Any], html: str) -> RenderedPage:
+    url, title, lang, kind, key, toc, description, source, boost, alternates, prefix, brief, pdf = data
+    return RenderedPage(
+        url=url,
+        title=title,
+        html=html,
+        lang=lang,
+        kind=kind,
+        key=key,
+        toc=tuple(Heading(*h) for h in toc),
+        description=description,
+        source=source,
+        search_boost=boost,
+        alternates=tuple(tuple(a) for a in alternates),
+        prefix=prefix,
+        brief=None if brief is None else BriefMeta(brief[0], tuple(brief[1]), *brief[2:]),
+        pdf=None if pdf is None else PdfFile(pdf[0], pdf[1], Path(pdf[2])),
+    )
 
 
 def prune(directory: Path, used: set[str]) -> int:

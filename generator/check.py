@@ -16,6 +16,7 @@ from .config import ProjectConfig
 from .errors import Problem, error
 from .link import LinkedSite, check_attachments, link_library
 from .load import content_files, display_path, load_content
+from .parsecache import ParseCache
 from .validate import validate_documents
 
 
@@ -36,14 +37,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
-    """Load, validate and link the content; every problem of every file is returned."""
+def load_site(
+    config: ProjectConfig, parse_cache: ParseCache | None = None
+) -> tuple[LinkedSite, list[Problem]]:
+    """Load, validate and link the content; every problem of every file is returned. Files
+    unchanged since they went into ``parse_cache`` are not parsed again."""
     with _collector_paused():
-        return _load_site(config)
+        return _load_site(config, parse_cache)
 
 
-def _load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
-    documents, problems = load_content(config.content_dir, config.root)
+def _load_site(config: ProjectConfig, parse_cache: ParseCache | None) -> tuple[LinkedSite, list[Problem]]:
+    documents, problems = load_content(config.content_dir, config.root, parse_cache)
     loaded = {doc.path for doc in documents}
     files = list(content_files(config.content_dir))
     unreadable = (
@@ -105,11 +109,13 @@ def template_problem(config: ProjectConfig, exc: Exception) -> Problem:
     return error(display_path(Path(where[0]), config.root), where[1], 1, f"template error: {exc}")
 
 
-def check(config: ProjectConfig) -> list[Problem]:
-    """Everything ``ksite check`` reports; writes nothing."""
-    return checked_site(config)[1]
+def check(config: ProjectConfig, parse_cache: Path | None = None) -> list[Problem]:
+    """Everything ``ksite check`` reports; writes nothing (a ``parse_cache`` is only read)."""
+    return checked_site(config, ParseCache.read(parse_cache) if parse_cache else None)[1]
 
 
-def checked_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
-    site, problems = load_site(config)
+def checked_site(
+    config: ProjectConfig, parse_cache: ParseCache | None = None
+) -> tuple[LinkedSite, list[Problem]]:
+    site, problems = load_site(config, parse_cache)
     return site, problems + check_templates(config)

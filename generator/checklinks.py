@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
+import marshal
 import os
 import posixpath
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .errors import Problem, error, warning
@@ -59,124 +61,100 @@ def scan_page(path: Path) -> PageScan:
     return scan_html(path.read_text("utf-8", errors="replace"))
 
 
+def page_digest(raw: bytes) -> str:
+    """The hash that tells a changed page from an unchanged one (SHA-1: change detection of
+    the build's own output, not security, and the quickest of hashlib's here)."""
+    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+
+
+def _ids_digest(ids: set[str]) -> str:
+    return hashlib.sha1("\0".join(sorted(ids)).encode(), usedforsecurity=False).hexdigest()
+
+
+class PageLinks(NamedTuple):
+    """What the link check keeps of one page once its links were all found good (a plain
+    tuple, so the memo file stores it as it is)."""
+
+    digest: str
+    """:func:`page_digest` of the page's bytes."""
+    ids: str
+    """Hash of the ids it defines (links into it with a #fragment depend on them)."""
+    targets: tuple[str, ...]
+    """Files of the site its links point to."""
+    anchored: tuple[str, ...]
+    """Pages it links to with a #fragment."""
+    external: tuple[str, ...]
+    """Distinct URLs it links to outside the site (http, https)."""
+
+
 @dataclass(frozen=True)
-class SiteScan:
-    """Every file of a built site and the links and ids of its HTML pages, read once for both
-    the internal link check and the list of external links."""
+class SiteLinks:
+    """Every file of a built site and the links of each of its HTML pages."""
 
     files: frozenset[str]
-    folders: frozenset[str]
-    pages: dict[str, PageScan]
-    digests: dict[str, str] = field(default_factory=dict)
-    """Hash of each HTML page's bytes."""
+    pages: dict[str, PageLinks]
 
-
-def scan_site(site_dir: Path, known: LinkMemo | None = None) -> SiteScan:
-    """List the site and scan its pages; pages whose bytes are those ``known`` saw are not
-    scanned again."""
-    files = _listing(site_dir)
-    pages: dict[str, PageScan] = {}
-    digests: dict[str, str] = {}
-    for name in sorted(files):
-        if not name.endswith(".html"):
-            continue
-        raw = (site_dir / name).read_bytes()
-        digests[name] = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        seen = known.pages.get(name) if known else None
-        if seen is not None and seen.digest == digests[name]:
-            pages[name] = seen.scan
-        else:
-            pages[name] = scan_html(raw.decode("utf-8", errors="replace"))
-    return SiteScan(files, frozenset(posixpath.dirname(f) for f in files), pages, digests)
+    def external_links(self) -> Iterator[tuple[str, str]]:
+        """(page, url) for every link that leaves the site."""
+        for page, links in self.pages.items():
+            for url in links.external:
+                yield page, url
 
 
 def _listing(site_dir: Path) -> frozenset[str]:
-    """Every file under ``site_dir`` as a relative POSIX path (os.walk: twice as fast as rglob)."""
+    """Every file under ``site_dir`` as a relative POSIX path (os.walk on strings: thousands of
+    folders, so no Path object per folder)."""
     found: list[str] = []
-    for folder, _, names in os.walk(site_dir):
-        relative = Path(folder).relative_to(site_dir).as_posix()
-        prefix = "" if relative == "." else relative + "/"
+    root = str(site_dir)
+    cut = len(root) + 1
+    for folder, _, names in os.walk(root):
+        prefix = folder[cut:].replace(os.sep, "/") + "/" if len(folder) > len(root) else ""
         found.extend(prefix + name for name in names)
     return frozenset(found)
 
 
 @dataclass(frozen=True)
-class CheckedPage:
-    """What the last successful link check knew of one page."""
-
-    digest: str
-    scan: PageScan
-    targets: frozenset[str]
-    """Files its links point to."""
-    anchored: frozenset[str]
-    """Pages it links to with a #fragment (their ids matter)."""
-
-
-@dataclass(frozen=True)
 class LinkMemo:
     """The last successful link check of a site, so that a rebuild checks only the pages that
-    changed and those whose targets changed (``.ksite-cache/links.json``).
+    changed and those whose targets changed (``.ksite-cache/links.marshal``).
 
     A page whose bytes are the same, whose targets all still exist and whose anchored targets
-    have the same ids as then, has the same links as then, and they were all good.
+    define the same ids as then, has the same links as then, and they were all good. The file
+    is :mod:`marshal` data (plain values, no code run on reading, quick to read).
     """
 
     base_path: str
-    pages: dict[str, CheckedPage]
+    files: frozenset[str]
+    """Every file of the site then (what is gone since is what a page may now miss)."""
+    pages: dict[str, PageLinks]
 
     @classmethod
     def load(cls, path: Path, base_path: str) -> LinkMemo | None:
         try:
-            data = json.loads(path.read_text("utf-8"))
-            if data.get("version") != _MEMO_VERSION or data.get("base_path") != base_path:
+            version, memo_base, files, entries = marshal.loads(path.read_bytes())
+            if version != _MEMO_FORMAT or memo_base != base_path:
                 return None
-            pages = {
-                name: CheckedPage(
-                    entry["digest"],
-                    PageScan(set(entry["ids"]), [(t, u, n) for t, u, n in entry["links"]]),
-                    frozenset(entry["targets"]),
-                    frozenset(entry["anchored"]),
-                )
-                for name, entry in data["pages"].items()
-            }
-        except (OSError, ValueError, KeyError, TypeError):
+            pages = {name: PageLinks._make(entry) for name, entry in entries.items()}
+            return cls(base_path, frozenset(files), pages)
+        except (OSError, EOFError, ValueError, TypeError, AttributeError):
             return None  # missing or unreadable: check everything
-        return cls(base_path, pages)
 
     def save(self, path: Path) -> None:
-        data = {
-            "version": _MEMO_VERSION,
-            "base_path": self.base_path,
-            "pages": {
-                name: {
-                    "digest": page.digest,
-                    "ids": sorted(page.scan.ids),
-                    "links": page.scan.links,
-                    "targets": sorted(page.targets),
-                    "anchored": sorted(page.anchored),
-                }
-                for name, page in sorted(self.pages.items())
-            },
-        }
+        entries = {name: tuple(page) for name, page in self.pages.items()}
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        tmp.replace(path)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(marshal.dumps((_MEMO_FORMAT, self.base_path, self.files, entries)))
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
-_MEMO_VERSION = 1
-
-
-def external_links(site_dir: Path, scan: SiteScan | None = None) -> Iterator[tuple[str, str]]:
-    """(page, url) for every link that leaves the site."""
-    for page, page_scan in (scan or scan_site(site_dir)).pages.items():
-        for _, url, _ in page_scan.links:
-            if urlsplit(url).scheme in ("http", "https"):
-                yield page, url
+_MEMO_FORMAT = f"ksite links 3 python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def check_external_links(
-    site_dir: Path, timeout: float = 10.0, only_hosts: set[str] | None = None, scan: SiteScan | None = None
+    site_dir: Path, timeout: float = 10.0, only_hosts: set[str] | None = None, links: SiteLinks | None = None
 ) -> list[Problem]:
     """Fetch every external URL once (HEAD, then GET); a failure is a warning on each page
     that links to it. Only on request (``--check-external``): CI may have no network.
@@ -185,7 +163,7 @@ def check_external_links(
     import urllib.request
 
     where: dict[str, list[str]] = {}
-    for page, url in external_links(site_dir, scan):
+    for page, url in (links or check_site(site_dir)[1]).external_links():
         if only_hosts is None or urlsplit(url).hostname in only_hosts:
             where.setdefault(url, []).append(page)
     problems: list[Problem] = []
@@ -207,9 +185,7 @@ def check_external_links(
     return problems
 
 
-def check_site_links(
-    site_dir: Path, base_path: str = "/", scan: SiteScan | None = None, memo: Path | None = None
-) -> list[Problem]:
+def check_site_links(site_dir: Path, base_path: str = "/", memo: Path | None = None) -> list[Problem]:
     """Broken internal links and anchors, each named with its page and line.
 
     ``base_path`` is the path of ``site_url`` (``/ta-54037/``): root-absolute links under it
@@ -217,56 +193,82 @@ def check_site_links(
     that changed since the last successful check there, or whose targets changed, are checked,
     and the file is updated when no link is broken.
     """
-    return check_site(site_dir, base_path, scan, memo)[0]
+    return check_site(site_dir, base_path, memo)[0]
 
 
 def check_site(
-    site_dir: Path, base_path: str = "/", scan: SiteScan | None = None, memo: Path | None = None
-) -> tuple[list[Problem], SiteScan, int]:
-    """:func:`check_site_links`, also returning the scan and how many pages were checked."""
+    site_dir: Path,
+    base_path: str = "/",
+    memo: Path | None = None,
+    digests: Mapping[str, str] | None = None,
+) -> tuple[list[Problem], SiteLinks, int]:
+    """:func:`check_site_links`, also returning the site's links and how many pages were
+    checked. ``digests`` are :func:`page_digest` values the site's writer already knows (the
+    MkDocs adapter hashes each page as it is written), by path; other pages are read."""
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     known = LinkMemo.load(memo, base_path) if memo is not None else None
-    site = scan or scan_site(site_dir, known)
-    if known is None:
-        due = set(site.pages)
-    else:
-        # Targets any page linked to last time that are gone now (pages, styles, images, PDFs).
-        removed = {t for page in known.pages.values() for t in page.targets if t not in site.files}
-        new_ids = {
+    previous = known.pages if known is not None else {}
+    files = _listing(site_dir)
+    folders = frozenset(posixpath.dirname(f) for f in files)
+    names = sorted(f for f in files if f.endswith(".html"))
+    scans: dict[str, PageScan] = {}
+
+    def scan(name: str) -> PageScan:
+        if name not in scans:
+            scans[name] = scan_page(site_dir / name)
+        return scans[name]
+
+    digest_of: dict[str, str] = {}
+    for name in names:
+        digest = digests.get(name) if digests is not None else None
+        if digest is None:
+            raw = (site_dir / name).read_bytes()
+            digest = page_digest(raw)
+            if name not in previous or previous[name].digest != digest:
+                scans[name] = scan_html(raw.decode("utf-8", errors="replace"))
+        digest_of[name] = digest
+    changed = [n for n in names if n not in previous or previous[n].digest != digest_of[n]]
+    new_ids = {n for n in changed if n not in previous or previous[n].ids != _ids_digest(scan(n).ids)}
+    # Files gone since the last check (pages, styles, images, PDFs): who linked to them is due.
+    gone = known.files - files if known is not None else frozenset()
+    due = set(changed)
+    if gone or new_ids:
+        due |= {
             name
-            for name, page in site.pages.items()
-            if name not in known.pages or known.pages[name].scan.ids != page.ids
-        }
-        due = {
-            name
-            for name in site.pages
-            if (seen := known.pages.get(name)) is None
-            or seen.digest != site.digests.get(name)
-            or seen.targets & removed
-            or seen.anchored & new_ids
+            for name in names
+            if (seen := previous.get(name)) is not None
+            and (any(t in gone for t in seen.targets) or any(t in new_ids for t in seen.anchored))
         }
     problems: list[Problem] = []
-    checked: dict[str, CheckedPage] = {}
+    pages: dict[str, PageLinks] = {}
+
+    def ids_of(page: str) -> set[str]:
+        return scan(page).ids
+
+    intern = sys.intern  # pages share most targets: one copy of each in memory and in the memo
     for page in sorted(due):
-        targets: set[str] = set()
-        anchored: set[str] = set()
-        for tag, url, line in site.pages[page].links:
-            problem, target, fragment = _check_link(
-                page, tag, url, base_path, site.files, site.folders, site.pages
-            )
+        targets: dict[str, None] = {}
+        anchored: dict[str, None] = {}
+        external: dict[str, None] = {}
+        page_scan = scan(page)
+        for tag, url, line in page_scan.links:
+            problem, target, fragment = _check_link(page, tag, url, base_path, files, folders, ids_of)
             if problem:
                 problems.append(error(f"site/{page}", line, 1, problem))
             if target is not None:
-                targets.add(target)
+                targets[intern(target)] = None
                 if fragment:
-                    anchored.add(target)
-        checked[page] = CheckedPage(
-            site.digests.get(page, ""), site.pages[page], frozenset(targets), frozenset(anchored)
-        )
-    if memo is not None and not problems and site.digests and (due or known is None):
-        previous = known.pages if known is not None else {}
-        kept = {name: previous[name] for name in site.pages if name not in checked}
-        LinkMemo(base_path, {**kept, **checked}).save(memo)
+                    anchored[target] = None
+            elif urlsplit(url).scheme in ("http", "https"):
+                external[url] = None
+        ids = _ids_digest(page_scan.ids)
+        pages[page] = PageLinks(digest_of[page], ids, tuple(targets), tuple(anchored), tuple(external))
+    for name in names:
+        if name not in pages:
+            pages[name] = previous[name]
+    site = SiteLinks(files, pages)
+    if memo is not None and not problems and (due or known is None or gone):
+        LinkMemo(base_path, files, pages).save(memo)
     return problems, site, len(due)
 
 
@@ -277,7 +279,7 @@ def _check_link(
     base_path: str,
     files: frozenset[str],
     folders: frozenset[str],
-    pages: dict[str, PageScan],
+    ids_of: Callable[[str], set[str]],
 ) -> tuple[str | None, str | None, bool]:
     """(problem or None, the file the link points to or None when it leaves the site, whether
     it names an anchor in that page)."""
@@ -304,6 +306,6 @@ def _check_link(
             return f"broken link '{url}': {target} does not exist", target, False
     fragment = unquote(parts.fragment)
     anchored = bool(fragment) and tag == "a" and target.endswith(".html")
-    if anchored and fragment not in pages[target].ids:
+    if anchored and fragment not in ids_of(target):
         return f"broken anchor '{url}': no id '{fragment}' in {target}", target, True
     return None, target, anchored

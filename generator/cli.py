@@ -16,8 +16,10 @@ from .config import ProjectConfig, load_config
 from .errors import ContentError, Problem, Severity, format_problems, has_errors
 from .progress import BuildProgress
 
-LINK_MEMO = ".ksite-cache/links.json"
+LINK_MEMO = ".ksite-cache/links.marshal"
 """What the last successful link check saw (see :class:`generator.checklinks.LinkMemo`)."""
+PARSE_CACHE = ".ksite-cache/parsed.marshal"
+"""Content files as the last build parsed them (see :mod:`generator.parsecache`)."""
 
 
 def _config(args: argparse.Namespace) -> ProjectConfig:
@@ -36,7 +38,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .translations import coverage, format_coverage, required_problems
 
     config = _config(args)
-    problems = check(config)
+    problems = check(config, None if args.no_cache else config.root / PARSE_CACHE)
     if args.translations or args.require:
         site, _ = load_site(config)
         reports = coverage(site, config.languages)
@@ -66,6 +68,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             check_external=args.check_external,
             progress=progress.stage,
             link_memo=None if args.no_cache else config.root / LINK_MEMO,
+            parse_cache=None if args.no_cache else config.root / PARSE_CACHE,
         )
     _report(report.warnings, "text")
     progress.summary(report, config.site_dir)
@@ -128,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LANG",
         help="fail when any text lacks an up-to-date translation into LANG (repeatable)",
     )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse every file instead of reading unchanged ones from the last build's .ksite-cache/",
+    )
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="check, build into a temporary folder, check links, replace site/")
@@ -141,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-cache",
         action="store_true",
-        help="render every page again instead of reusing unchanged ones from .ksite-cache/",
+        help="parse, render and check every page again instead of reusing .ksite-cache/",
     )
     build.set_defaults(func=cmd_build)
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .link import LinkedSite
 from .model import KnowledgeProduct, ProjectRecord
@@ -51,10 +51,9 @@ class FacetedItem:
     @property
     def attributes(self) -> Markup:
         """The ``data-facet-*`` attributes of the item's element."""
-        parts = [
-            Markup(' data-facet-{}="{}"').format(key, SEPARATOR.join(values)) for key, values in self.values
-        ]
-        return Markup(" data-ksite-item") + Markup("").join(parts)
+        # escape() and one join: Markup.format per attribute was most of a 1,000-item list's time.
+        parts = "".join(f' data-facet-{escape(key)}="{escape(SEPARATOR.join(v))}"' for key, v in self.values)
+        return Markup(" data-ksite-item" + parts)
 
 
 @dataclass(frozen=True)

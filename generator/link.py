@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import posixpath
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,21 +106,28 @@ class LinkedSite:
             return list(self._related[memo_key])
         if not self._rank:
             self._rank.update((pid, i) for i, pid in enumerate(self.products_newest_first))
-        scores: dict[str, int] = defaultdict(int)
+        # Counter.update counts a whole index in C; weights are repeated updates.
+        scores: Counter[str] = Counter()
         if product.project:
             for number in product.outputs:
-                for other in self.products_by_output.get((product.project, number), ()):
-                    scores[other] += 3
+                group = self.products_by_output.get((product.project, number), ())
+                for _ in range(3):
+                    scores.update(group)
         for slug in product.places:
-            for other in self.products_by_place.get(slug, ()):
-                scores[other] += 2
+            group = self.products_by_place.get(slug, ())
+            scores.update(group)
+            scores.update(group)
         for slug in product.topics:
-            for other in self.products_by_topic.get(slug, ()):
-                scores[other] += 1
+            scores.update(self.products_by_topic.get(slug, ()))
         scores.pop(product.id, None)
-        rank = self._rank
-        # The top few of many candidates: a heap, not a full sort (products share topics widely).
-        best = heapq.nsmallest(limit, scores, key=lambda i: (-scores[i], rank[i]))
+        # The highest scores first, each score's products newest first; products share topics
+        # widely, so only the few levels needed are sorted, never all candidates.
+        best: list[str] = []
+        for score in range(max(scores.values(), default=0), 0, -1):
+            level = [other for other, value in scores.items() if value == score]
+            best += heapq.nsmallest(limit - len(best), level, key=self._rank.__getitem__)
+            if len(best) >= limit:
+                break
         self._related[memo_key] = tuple(best)
         return best
 
@@ -184,12 +191,13 @@ def link_library(library: Library) -> tuple[LinkedSite, list[Problem]]:
     def fine(scheme: str, target: str) -> bool:
         return site.resolve(scheme, target) is not None or _names_failed(library, scheme, target)
 
-    for markdown in _all_markdown(library):
-        candidates = reference_candidates(markdown.source)
+    for text in _all_markdown(library):
+        candidates = reference_candidates(text.source)
         if candidates is not None and all(fine(scheme, target) for scheme, target in candidates):
             continue  # every reference is valid: no need to parse for positions
         from .markdown import find_references  # the parser, only for texts that need it
 
+        markdown = text if isinstance(text, Markdown) else text.markdown()
         for ref in find_references(markdown.source, markdown.first_line, markdown.indent):
             if not fine(ref.scheme, ref.target):
                 problems.append(
@@ -307,7 +315,22 @@ def _check_outputs(project: ProjectRecord, problems: list[Problem]) -> None:
             )
 
 
-def _all_markdown(library: Library) -> Iterator[Markdown]:
+@dataclass(frozen=True)
+class _FieldText:
+    """A Markdown text of a record field, located only when a problem must be shown (finding
+    the position reads the record's table of positions)."""
+
+    source: str
+    origin: Origin
+    where: Where
+
+    def markdown(self) -> Markdown:
+        pos = self.origin.at(*self.where)
+        # Exact for block scalars (every line is indented alike) and one-line values.
+        return Markdown(self.source, self.origin.path, pos.line, pos.column - 1)
+
+
+def _all_markdown(library: Library) -> Iterator[Markdown | _FieldText]:
     for product in library.products.values():
         yield product.body
         for translation in product.translations.values():
@@ -322,9 +345,7 @@ def _all_markdown(library: Library) -> Iterator[Markdown]:
     for origin, texts in records:
         for where, text in texts:
             for lang, source in text.by_lang.items():
-                pos = origin.at(*where, lang)
-                # Exact for block scalars (every line is indented alike) and one-line values.
-                yield Markdown(source, origin.path, pos.line, pos.column - 1)
+                yield _FieldText(source, origin, (*where, lang))
 
 
 def _described(description: Text | None) -> Iterator[tuple[Where, Text]]:

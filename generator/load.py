@@ -6,14 +6,20 @@ Reading is strict about bytes (UTF-8 with or without BOM, at most 5 MB) and abou
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problem, error, warning
 from .model import Markdown
 from .yamlsource import YamlDocument, parse_yaml
+
+if TYPE_CHECKING:
+    from .parsecache import ParseCache
 
 MAX_BYTES = 5 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
@@ -40,12 +46,16 @@ class RawDocument:
     body: Markdown | None = None
     lang: str | None = None
     """Language of a translation file (``<id>.zh.md``); None for an original."""
+    digest: str = ""
+    """Hash of the file's path and bytes: the same digest, the same document (the parse cache
+    and the model values' fingerprints rest on it)."""
 
 
 def display_path(path: Path, root: Path) -> str:
     """The path as an editor types it: relative to the project root when inside it."""
-    if path.is_relative_to(root):  # the common case, without a file-system call
-        return path.relative_to(root).as_posix()
+    text, base = str(path), str(root)
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep:  # the common case
+        return text[len(base) + 1 :].replace(os.sep, "/")
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -53,61 +63,90 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def content_files(content_dir: Path) -> Iterator[tuple[str, Path]]:
-    """Every content source file with its kind, in a stable order."""
+    """Every content source file with its kind, in a stable order (by name)."""
     topics = content_dir / "topics.yaml"
     if topics.is_file():
         yield "topics", topics
     for folder, (kind, suffix) in KINDS.items():
         base = content_dir / folder
-        if not base.is_dir():
+        try:
+            with os.scandir(base) as listing:
+                names = sorted(e.name for e in listing if e.is_file() and not e.name.startswith("."))
+        except (FileNotFoundError, NotADirectoryError):
             continue
-        for path in sorted(base.iterdir()):
-            if path.is_file() and not path.name.startswith("."):
-                yield (kind if path.suffix == suffix else "stray"), path
+        for name in names:
+            yield (kind if name.endswith(suffix) else "stray"), base / name
 
 
-def load_content(content_dir: Path, root: Path) -> tuple[list[RawDocument], list[Problem]]:
-    """Read and parse every content file; problems of all files are returned together."""
+def load_content(
+    content_dir: Path, root: Path, cache: ParseCache | None = None
+) -> tuple[list[RawDocument], list[Problem]]:
+    """Read and parse every content file; problems of all files are returned together. Files
+    whose path and bytes are those of a document in ``cache`` are not parsed again, and the
+    others that parse cleanly are put in it."""
     documents: list[RawDocument] = []
     problems: list[Problem] = []
     for kind, path in content_files(content_dir):
-        doc, file_problems = _load_file(kind, path, root)
+        doc, file_problems = _load_file(kind, path, root, cache)
         problems.extend(file_problems)
         if doc is not None:
             documents.append(doc)
     return documents, problems
 
 
-def _load_file(kind: str, path: Path, root: Path) -> tuple[RawDocument | None, list[Problem]]:
+def _load_file(
+    kind: str, path: Path, root: Path, cache: ParseCache | None
+) -> tuple[RawDocument | None, list[Problem]]:
     shown = display_path(path, root)
     if kind == "stray":
         expected = next(s for f, (_, s) in KINDS.items() if f == path.parent.name)
         message = f"ignored: only {expected} files are read from {path.parent.name}/"
         return None, [warning(shown, 0, 0, message)]
-    text, read_problems = read_text(path, shown)
+    raw, read_problems = read_bytes(path, shown)
+    if raw is None:
+        return None, read_problems
+    digest = hashlib.blake2b(shown.encode() + b"\0" + raw, digest_size=16).hexdigest()
+    if cache is not None and (known := cache.get(shown, digest)) is not None:
+        return known, []
+    text, read_problems = decode(raw, shown)
     if text is None:
         return None, read_problems
     if path.suffix == ".md":
         doc, parse_problems = parse_markdown(text, shown, kind)
     else:
         doc, parse_problems = parse_yaml_file(text, shown, kind)
+    if doc is not None:
+        doc.digest = digest
+        if cache is not None and not parse_problems:
+            cache.put(doc)
     return doc, read_problems + parse_problems
+
+
+def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, unless it is too large to be content."""
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size <= MAX_BYTES:
+            return file.read(), []
+    return None, [
+        error(
+            shown,
+            0,
+            0,
+            f"file is {size / 1048576:.1f} MB, over the 5 MB limit for content; "
+            "split it, or put large data under content/media/ as an attachment",
+        )
+    ]
 
 
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """File bytes as text, refusing what is not UTF-8 or is too large to be content."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return None, [
-            error(
-                shown,
-                0,
-                0,
-                f"file is {size / 1048576:.1f} MB, over the 5 MB limit for content; "
-                "split it, or put large data under content/media/ as an attachment",
-            )
-        ]
-    raw = path.read_bytes()
+    raw, problems = read_bytes(path, shown)
+    return (None, problems) if raw is None else decode(raw, shown)
+
+
+def decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    """File bytes as text with ``\\n`` line ends, refusing what is not UTF-8."""
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):

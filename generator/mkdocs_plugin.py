@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import logging
+import os
 import posixpath
 import time
 from importlib import resources
@@ -25,7 +25,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException, PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -33,13 +33,15 @@ from mkdocs.structure.toc import get_toc
 from .build import ShellReport, brief_printer, render_pages, site_info
 from .cache import PageCache, prune
 from .check import load_site
+from .checklinks import page_digest
 from .config import ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
 from .i18n import load_catalogue
 from .link import LinkedSite
 from .markdown import Heading
+from .pdf import BriefPrinter
 from .render import RenderedPage
-from .search import SearchDocument, fallback_script, search_documents
+from .search import SearchEntry, fallback_script, search_entries
 from .search_pagefind import PagefindRun, SearchIndexError, start_pagefind
 from .templating import make_environment
 
@@ -86,9 +88,11 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         self.page_cache: PageCache | None = None
         self.seconds: dict[str, float] = {}
         """ksite's own work inside the MkDocs run, by step (for the build report)."""
-        self.search_docs: list[SearchDocument] = []
+        self.search_entries: list[SearchEntry] = []
         self.pagefind: PagefindRun | None = None
         """Pagefind indexing in the background, from on_files until on_post_build."""
+        self.digests: dict[str, str] = {}
+        """Hash of each page written, by its path in this language's tree (see on_post_page)."""
 
     @property
     def lang(self) -> str:
@@ -172,24 +176,33 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             if has_errors(problems):
                 self.failure = ContentError(problems)
                 raise PluginError("ksite found problems in the content:\n" + format_problems(problems))
+        printer = None
+        if self.config.pdf:
+            printer = brief_printer(self.project, self.project.root / self.config.pdf_cache_dir)
+        self.page_cache = self._page_cache()
         try:
-            printer = None
-            if self.config.pdf:
-                printer = brief_printer(self.project, self.project.root / self.config.pdf_cache_dir)
-            self.page_cache = self._page_cache()
-            rendered = render_pages(self.project, site, self.lang, printer, self.page_cache)
             try:
+                rendered = render_pages(self.project, site, self.lang, printer, self.page_cache)
                 self.pages = {p.src_uri: p for p in rendered}
-            finally:
-                if self.page_cache is not None:
-                    self.page_cache.close()
-        except ContentError as exc:
-            self.failure = exc
-            raise PluginError(str(exc)) from exc
-        docs_dir = Path(config.docs_dir).resolve()
-        kept = Files([f for f in files if not _is_content_source(f, docs_dir)])
+            except ContentError as exc:
+                self.failure = exc
+                raise PluginError(str(exc)) from exc
+            return self._add_files(files, config, site, printer)
+        finally:
+            if self.page_cache is not None:
+                self.page_cache.close()  # after the search documents: they are kept with the pages
+
+    def _add_files(
+        self, files: Files, config: MkDocsConfig, site: LinkedSite, printer: BriefPrinter | None
+    ) -> Files:
+        """Hand MkDocs the rendered pages, their PDF briefs, the search indexes and ksite's assets."""
+        assert self.project is not None
+        given = config.docs_dir
+        docs_dirs = tuple(os.path.join(d, "") for d in {os.path.abspath(given), os.path.realpath(given)})
+        kept = Files([f for f in files if not _is_content_source(f, docs_dirs)])
         for page in self.pages.values():
-            kept.append(File.generated(config, page.src_uri, content=_stub(page)))
+            # An empty file: on_pre_page hands MkDocs the page's metadata and HTML instead.
+            kept.append(File.generated(config, page.src_uri, content=""))
             if page.pdf is not None:
                 # MkDocs copies the brief from the PDF cache; it is never held in memory.
                 pdf_uri = posixpath.join(posixpath.dirname(page.src_uri), page.pdf.name)
@@ -204,11 +217,14 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             self.lang, self.project.templates_dir / "i18n", fallback=self.project.default_language
         )
         started = time.perf_counter()
-        self.search_docs = search_documents(site, catalogue, self.pages.values())
-        kept.append(File.generated(config, SEARCH_FALLBACK, content=fallback_script(self.search_docs)))
+        self.search_entries = search_entries(site, catalogue, self.pages.values(), self.page_cache)
+        kept.append(File.generated(config, SEARCH_FALLBACK, content=fallback_script(self.search_entries)))
         self._cancel_pagefind()
         try:
-            self.pagefind = start_pagefind(self.search_docs, self.lang, Path(config.site_dir))
+            keep_in = None
+            if self.config.page_cache_dir:  # Pagefind's documents are kept beside the pages
+                keep_in = self.project.root / Path(self.config.page_cache_dir).parent / "search" / self.lang
+            self.pagefind = start_pagefind(self.search_entries, self.lang, Path(config.site_dir), keep_in)
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
         self.seconds["search index"] = time.perf_counter() - started
@@ -218,11 +234,11 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         return kept
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        """For ksite's pages, skip MkDocs' reading and Markdown conversion of the stub.
+        """For ksite's pages, skip MkDocs' reading and Markdown conversion of the (empty) file.
 
-        The page's metadata and HTML are already known; MkDocs would otherwise parse the stub's
-        front matter and build a Python-Markdown converter per page (a fifth of MkDocs' time on a
-        large site) only for ksite to replace the result.
+        The page's metadata and HTML are already known; MkDocs would otherwise read the file and
+        build a Python-Markdown converter per page (a fifth of MkDocs' time on a large site) only
+        for ksite to replace the result.
         """
         rendered = self.pages.get(page.file.src_uri)
         if rendered is None:
@@ -238,6 +254,16 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         page.read_source = read_source  # type: ignore[method-assign]
         page.render = render  # type: ignore[method-assign]
         return page
+
+    @event_priority(-100)  # last, so the hash is of the bytes MkDocs writes
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Hash each page as it is written, for the link check (which then reads only the
+        pages that changed)."""
+        started = time.perf_counter()
+        raw = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
+        self.digests[page.file.dest_uri] = page_digest(raw)
+        self.seconds["links"] = self.seconds.get("links", 0.0) + time.perf_counter() - started
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # Pagefind has been indexing since on_files; only the wait for it counts as ksite's.
@@ -267,18 +293,13 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         return server
 
 
-def _is_content_source(file: File, docs_dir: Path) -> bool:
+def _is_content_source(file: File, docs_dirs: tuple[str, ...]) -> bool:
     """Files of ``content/`` are ksite's to render; MkDocs only copies ``media/`` (and keeps
-    the theme's own files, which are in the list too)."""
+    the theme's own files, which are in the list too). ``docs_dirs``: the content folder as
+    given and resolved, each ending in a separator (string tests: thousands of files)."""
     if file.abs_src_path is None or file.src_uri.startswith("media/"):
         return False
-    return Path(file.abs_src_path).resolve().is_relative_to(docs_dir)
-
-
-def _stub(page: RenderedPage) -> str:
-    """The file MkDocs lists for a page: front matter only. :meth:`KsitePlugin.on_pre_page`
-    hands MkDocs the same metadata and the HTML without reading it."""
-    return "---\n" + json.dumps(_meta(page), ensure_ascii=False) + "\n---\n"
+    return os.path.abspath(file.abs_src_path).startswith(docs_dirs)
 
 
 def _meta(page: RenderedPage) -> dict[str, Any]:
@@ -339,12 +360,15 @@ def build_into(
     rendered: list[str] = []
     reused: list[str] = []
     seconds: dict[str, float] = {}
+    digests: dict[str, str] = {}
     used: set[str] = set()
     try:
         for lang in project.languages:
             plugin = _build_language(project, staging, site, lang, collector, pdf, cache)
             for step, spent in plugin.seconds.items():
                 seconds[step] = seconds.get(step, 0.0) + spent
+            prefix = "" if lang == project.default_language else f"{lang}/"
+            digests.update((prefix + name, digest) for name, digest in plugin.digests.items())
             page_cache = plugin.page_cache
             if page_cache is not None:
                 rendered += page_cache.rendered
@@ -353,9 +377,11 @@ def build_into(
     finally:
         mkdocs_log.removeHandler(collector)
     if cache:
+        started = time.perf_counter()
         for lang in project.languages:
             prune(project.root / PAGE_CACHE / lang, used)
-    return ShellReport(tuple(rendered), tuple(reused), seconds)
+        seconds["render"] = seconds.get("render", 0.0) + time.perf_counter() - started
+    return ShellReport(tuple(rendered), tuple(reused), seconds, digests)
 
 
 def _build_language(

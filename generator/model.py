@@ -150,6 +150,9 @@ class ProjectRecord:
     source: Mapping[str, object] = field(default_factory=dict)
     extra: Mapping[str, str | None] = field(default_factory=dict)
     present: frozenset[str] = frozenset()
+    fingerprint: str = field(default="", compare=False, repr=False)
+    """Hash of the files this value was made from (see :func:`generator.validate.fingerprint`):
+    equal fingerprints mean equal values, which spares the page cache hashing the value."""
 
     def output(self, number: int) -> Output | None:
         return next((o for o in self.outputs if o.number == number), None)
@@ -209,6 +212,9 @@ class KnowledgeProduct:
     translations: Mapping[str, Translation] = field(default_factory=dict)
     updated: str = ""
     """Date of the last substantive revision (the publication date when never revised)."""
+    fingerprint: str = field(default="", compare=False, repr=False)
+    """Hash of the files this value was made from (see :func:`generator.validate.fingerprint`):
+    equal fingerprints mean equal values, which spares the page cache hashing the value."""
 
     @property
     def year(self) -> str:
@@ -223,6 +229,9 @@ class Place:
     origin: Origin
     parent: str | None = None
     description: Text | None = None
+    fingerprint: str = field(default="", compare=False, repr=False)
+    """Hash of the files this value was made from (see :func:`generator.validate.fingerprint`):
+    equal fingerprints mean equal values, which spares the page cache hashing the value."""
 
 
 @dataclass(frozen=True)
@@ -231,6 +240,9 @@ class Topic:
     name: Text
     origin: Origin
     description: Text | None = None
+    fingerprint: str = field(default="", compare=False, repr=False)
+    """Hash of the files this value was made from (see :func:`generator.validate.fingerprint`):
+    equal fingerprints mean equal values, which spares the page cache hashing the value."""
 
 
 @dataclass(frozen=True)
@@ -242,6 +254,9 @@ class Page:
     body: Markdown
     origin: Origin
     translations: Mapping[str, tuple[str, Markdown]] = field(default_factory=dict)
+    fingerprint: str = field(default="", compare=False, repr=False)
+    """Hash of the files this value was made from (see :func:`generator.validate.fingerprint`):
+    equal fingerprints mean equal values, which spares the page cache hashing the value."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+from typing import Protocol
 
 from .i18n import Catalogue
 from .link import LinkedSite
@@ -45,6 +46,8 @@ _ORDER = {"summary": 0, "body": 1, "outputs": 2, "facts": 3, "tags": 4, "number"
 
 EXCERPT_CHARS = 160
 """Length of the excerpt shown under a result of the fallback search."""
+FALLBACK_VERSION = 1
+"""Format of the fallback index (``assets/ksite/ksite-search.js`` reads it)."""
 KEYWORD_CHARS = 400
 """How much of a page's text the fallback index keeps for matching, besides its title."""
 
@@ -77,12 +80,54 @@ class SearchDocument:
         return " ".join(f.text for f in self.fields if f.weight in weights)
 
 
+@dataclass(frozen=True)
+class SearchEntry:
+    """What the two indexes take from one page, ready to write: Pagefind's document and the
+    fallback index's row (as JSON). The page cache keeps it with the page."""
+
+    url: str
+    html: str
+    """:func:`document_html` of the page's document."""
+    row: str
+    """:func:`fallback_row` of the page's document, as compact JSON."""
+
+    @classmethod
+    def of(cls, doc: SearchDocument) -> SearchEntry:
+        return cls(doc.url, document_html(doc), _json(fallback_row(doc)))
+
+
+class EntryStore(Protocol):
+    """Where the search entries of unchanged pages are kept between builds (the page cache: a
+    page's entry is made from the same model values as the page)."""
+
+    def search_entry(self, page: RenderedPage) -> SearchEntry | None: ...
+
+    def keep_search_entry(self, page: RenderedPage, entry: SearchEntry) -> None: ...
+
+
 def search_documents(
     site: LinkedSite, catalogue: Catalogue, pages: Iterable[RenderedPage]
 ) -> list[SearchDocument]:
     """One document per page, in the pages' order."""
     builder = _Builder(site, catalogue)
     return [builder.document(page) for page in pages]
+
+
+def search_entries(
+    site: LinkedSite, catalogue: Catalogue, pages: Iterable[RenderedPage], store: EntryStore | None = None
+) -> list[SearchEntry]:
+    """One entry per page, in the pages' order; with a ``store``, those it kept are reused
+    (making a product's document parses its whole body) and the new ones are kept."""
+    builder = _Builder(site, catalogue)
+    entries = []
+    for page in pages:
+        entry = store.search_entry(page) if store is not None else None
+        if entry is None:
+            entry = SearchEntry.of(builder.document(page))
+            if store is not None:
+                store.keep_search_entry(page, entry)
+        entries.append(entry)
+    return entries
 
 
 def document_html(doc: SearchDocument) -> str:
@@ -107,21 +152,29 @@ def document_html(doc: SearchDocument) -> str:
     return "".join(parts)
 
 
+def fallback_row(doc: SearchDocument) -> list[str]:
+    """A page in the compact index for ``file://``: ``[url, title, result line, excerpt, key
+    words]``."""
+    words = doc.text_of("number", "tags", "summary", "outputs", "facts")
+    if len(words) < KEYWORD_CHARS:
+        words = (words + " " + doc.text_of("body")).strip()
+    return [doc.url, doc.title, doc.result_line, doc.excerpt, _clip(words, KEYWORD_CHARS)]
+
+
 def fallback_index(docs: Iterable[SearchDocument]) -> dict[str, object]:
-    """The compact index for ``file://``: ``[url, title, result line, excerpt, key words]``."""
-    rows = []
-    for doc in docs:
-        words = doc.text_of("number", "tags", "summary", "outputs", "facts")
-        if len(words) < KEYWORD_CHARS:
-            words = (words + " " + doc.text_of("body")).strip()
-        rows.append([doc.url, doc.title, doc.result_line, doc.excerpt, _clip(words, KEYWORD_CHARS)])
-    return {"version": 1, "docs": rows}
+    """The compact index for ``file://``, one :func:`fallback_row` per page."""
+    return {"version": FALLBACK_VERSION, "docs": [fallback_row(doc) for doc in docs]}
 
 
-def fallback_script(docs: Iterable[SearchDocument]) -> str:
-    """The fallback index as a script (a ``<script>`` tag loads it where ``fetch`` cannot)."""
-    data = json.dumps(fallback_index(docs), ensure_ascii=False, separators=(",", ":"))
-    return f"window.ksiteSearchFallback={data};\n"
+def fallback_script(entries: Iterable[SearchEntry]) -> str:
+    """The fallback index as a script (a ``<script>`` tag loads it where ``fetch`` cannot): the
+    JSON of :func:`fallback_index`, joined from the entries' rows without decoding them."""
+    rows = ",".join(entry.row for entry in entries)
+    return f'window.ksiteSearchFallback={{"version":{FALLBACK_VERSION},"docs":[{rows}]}};\n'
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _clip(text: str, limit: int) -> str:

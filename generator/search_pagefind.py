@@ -15,6 +15,9 @@ minute for 300 pages.)
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
 import os
 import shutil
 import subprocess
@@ -22,8 +25,9 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from .search import SearchDocument, document_html
+from .search import SearchEntry
 
 BUNDLE_DIR = "pagefind"
 """Where the bundle goes, under the root of the language's tree."""
@@ -58,45 +62,107 @@ def pagefind_binary() -> Path:
 _MISSING = "Pagefind is not installed; install ksite's dependencies (pip install 'pagefind[extended]')"
 
 
-def write_pagefind(docs: Sequence[SearchDocument], lang: str, site_dir: Path) -> Path:
-    """Index ``docs`` (all of one language) into ``site_dir/pagefind``; returns that folder."""
-    return start_pagefind(docs, lang, site_dir).finish()
+def write_pagefind(entries: Sequence[SearchEntry], lang: str, site_dir: Path) -> Path:
+    """Index ``entries`` (all of one language) into ``site_dir/pagefind``; returns that folder."""
+    return start_pagefind(entries, lang, site_dir).finish()
 
 
-def start_pagefind(docs: Sequence[SearchDocument], lang: str, site_dir: Path) -> PagefindRun:
+def start_pagefind(
+    entries: Sequence[SearchEntry], lang: str, site_dir: Path, keep_in: Path | None = None
+) -> PagefindRun:
     """Write the documents and start Pagefind on them in the background, indexing into
     ``site_dir/pagefind``.
 
     The MkDocs adapter starts it as soon as the pages are rendered and collects it after MkDocs
     has written the site: Pagefind (a separate, compiled process) indexes while MkDocs renders
-    the theme around each page, on another core.
+    the theme around each page, on another core. With ``keep_in`` (a folder of the cache), the
+    documents stay there between builds and only those that changed are written again;
+    otherwise they go to a temporary folder, removed when Pagefind is done.
     """
     binary = pagefind_binary()
-    pages = [(doc.url, document_html(doc).encode("utf-8")) for doc in docs]
-    tmp = Path(tempfile.mkdtemp(prefix="ksite-pagefind-", dir=_scratch_dir(sum(len(h) for _, h in pages))))
+    pages = [(entry.url, entry.html.encode("utf-8")) for entry in entries]
+    lock = None
+    if keep_in is None:
+        size = sum(len(h) for _, h in pages)
+        work = Path(tempfile.mkdtemp(prefix="ksite-pagefind-", dir=_scratch_dir(size)))
+    else:
+        work = keep_in
+        work.mkdir(parents=True, exist_ok=True)
+        lock = _lock(work / ".lock")  # one build at a time uses the folder
     target = site_dir / BUNDLE_DIR
     try:
-        source = tmp / "documents"
-        source.mkdir()
-        for url, html in pages:
-            path = source / url / "index.html"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(html)
+        source = work / "documents"
+        _write_documents(source, pages, None if keep_in is None else work / "manifest.marshal")
         if target.exists():
             shutil.rmtree(target)
         argv = [str(binary), "--site", str(source), "--output-path", str(target.resolve())]
         # Its messages go to a file: a pipe nobody reads until the end could fill and stall it.
-        with (tmp / "messages.txt").open("w") as messages:
+        with (work / "messages.txt").open("w") as messages:
             process = subprocess.Popen(
                 [*argv, "--force-language", lang, "--silent"],
                 stdout=messages,
                 stderr=subprocess.STDOUT,
-                cwd=tmp,
+                cwd=work,
             )
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if keep_in is None:
+            shutil.rmtree(work, ignore_errors=True)
+        if lock is not None:
+            lock.close()
         raise
-    return PagefindRun(process, tmp, target)
+    return PagefindRun(process, work, target, temporary=keep_in is None, lock=lock)
+
+
+def _write_documents(source: Path, pages: Sequence[tuple[str, bytes]], manifest: Path | None) -> int:
+    """Lay the documents out as the site is (``knowledge/x/index.html`` for ``knowledge/x/``).
+
+    With a ``manifest`` (hashes of the documents last written there), only documents that
+    changed are written and those of pages that are gone are removed; the manifest is removed
+    while the folder changes, so an interrupted run leads to a full rewrite, never to stale
+    documents. Returns how many documents were written.
+    """
+    known: dict[str, str] = {}
+    if manifest is not None:
+        try:
+            loaded = marshal.loads(manifest.read_bytes())
+            known = loaded if isinstance(loaded, dict) else {}
+        except (OSError, EOFError, ValueError, TypeError):
+            known = {}
+        manifest.unlink(missing_ok=True)
+    if not known and source.exists():
+        shutil.rmtree(source)  # unknown contents: start afresh
+    root = str(source)
+    wanted: dict[str, str] = {}
+    written = 0
+    for url, html in pages:
+        digest = hashlib.sha1(html, usedforsecurity=False).hexdigest()
+        wanted[url] = digest
+        if known.get(url) == digest:
+            continue
+        folder = os.path.join(root, url)
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "index.html"), "wb") as file:
+            file.write(html)
+        written += 1
+    for url in known.keys() - wanted.keys():
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(root, url, "index.html"))
+    if manifest is not None:
+        manifest.write_bytes(marshal.dumps(wanted))
+    return written
+
+
+def _lock(path: Path) -> IO[bytes]:
+    """An exclusive lock on ``path``, held until the returned file is closed (POSIX only;
+    elsewhere concurrent builds of one project must be avoided by hand)."""
+    handle = path.open("ab")
+    try:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    except ImportError:
+        pass
+    return handle
 
 
 def _scratch_dir(size: int) -> str | None:
@@ -120,9 +186,12 @@ class PagefindRun:
 
     process: subprocess.Popen[bytes]
     tmp: Path
-    """The documents Pagefind reads, removed when it is done."""
+    """The folder of the documents Pagefind reads (and of its messages)."""
     target: Path
     """The bundle Pagefind writes (``<site>/pagefind``)."""
+    temporary: bool = True
+    """Whether :attr:`tmp` is removed when Pagefind is done (else it is the cache's)."""
+    lock: IO[bytes] | None = None
 
     def finish(self) -> Path:
         """Wait for Pagefind; returns the bundle's folder."""
@@ -134,11 +203,18 @@ class PagefindRun:
                 (self.target / name).unlink(missing_ok=True)
             return self.target
         finally:
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            self._release()
 
     def cancel(self) -> None:
-        """Stop Pagefind (the build failed) and remove its documents."""
+        """Stop Pagefind (the build failed) and remove its documents if they were temporary."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        if self.temporary:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.lock is not None:
+            self.lock.close()
+            self.lock = None

@@ -7,6 +7,7 @@ still wrong in words an editor can act on, at the line of the offending key or v
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,7 @@ from .model import (
     Translation,
 )
 from .schemas import definition, inlined, is_valid_for, validator_for
-from .yamlsource import YamlDocument, coerce_by_schema, coerce_to_schema
+from .yamlsource import REJECTED, YamlDocument, coerce_by_schema, coerce_to_schema
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -42,6 +43,19 @@ if TYPE_CHECKING:
 SCHEMA_OF_KIND = {"project": "project", "knowledge": "knowledge", "place": "place", "topics": "topics"}
 TRANSLATABLE_FRONT_MATTER = {"title", "summary", "authors", "translated_from", "machine_translated"}
 DEFAULT_LANGUAGE = "en"
+
+
+def fingerprint(*parts: str | None) -> str:
+    """A value's fingerprint from what it is made of: its kind, the settings that shape it and
+    the digests of its files (path and bytes, see :class:`generator.load.RawDocument`). Empty
+    when a part is unknown (documents made in memory): such values are hashed in full.
+
+    Only what is named here may shape a value; a value that also read another document would
+    need that document's digest among the parts.
+    """
+    if not all(parts):
+        return ""
+    return hashlib.blake2b("\0".join(p for p in parts if p).encode(), digest_size=16).hexdigest()
 
 
 def validate_documents(
@@ -85,14 +99,15 @@ def validate_documents(
             continue
         data = doc.yaml.data
         origin = Origin(doc.path, doc.yaml.values)
+        made_from = fingerprint(doc.kind, default_language, doc.digest)
         if doc.kind == "project":
-            record = _project(data, origin, default_language)
+            record = _project(data, origin, default_language, made_from)
             claimed.setdefault(("project number", record.number), []).append((doc, "number"))
             _check_name(doc, record.number, "number", problems)
             projects.setdefault(record.number, record)
         elif doc.kind == "knowledge":
             assert doc.body is not None
-            product = _product(data, origin, doc.body, default_language)
+            product = _product(data, origin, doc.body, default_language, made_from)
             claimed.setdefault(("knowledge product id", product.id), []).append((doc, "id"))
             _check_name(doc, product.id, "id", problems)
             products.setdefault(product.id, product)
@@ -104,6 +119,7 @@ def validate_documents(
                 origin=origin,
                 parent=data.get("parent"),
                 description=_maybe_text(data.get("description"), default_language),
+                fingerprint=made_from,
             )
         elif doc.kind == "topics":
             for slug, entry in data.items():
@@ -118,6 +134,7 @@ def validate_documents(
                         },
                     ),
                     description=_maybe_text(entry.get("description"), default_language),
+                    fingerprint=fingerprint(made_from, slug),
                 )
 
     for (what, value), owners in claimed.items():
@@ -148,10 +165,16 @@ def validate_documents(
 
 
 def schema_check(doc: YamlDocument, schema_name: str, *, required: bool = True) -> list[Problem]:
-    """Validate (after schema-directed coercion) and phrase each error for an editor."""
+    """Validate (after schema-directed coercion) and phrase each error for an editor. A document
+    found valid before (kept so by the parse cache) is not checked again."""
+    schema_key = f"{schema_name}:{'required' if required else 'optional'}"
+    if doc.checked == schema_key:
+        return []
     coerce_by_schema(doc, inlined(schema_name, required=required))
     if is_valid_for(schema_name, required=required)(doc.data):
+        doc.checked = schema_key
         return []
+    doc.checked = REJECTED
     validator = validator_for(schema_name, required=required)
     errors = list(validator.iter_errors(doc.data))
     if errors and coerce_to_schema(doc, errors):
@@ -288,7 +311,7 @@ def _present(data: dict[str, Any], prefix: str = "") -> frozenset[str]:
     return frozenset(names)
 
 
-def _project(data: dict[str, Any], origin: Origin, site_default: str) -> ProjectRecord:
+def _project(data: dict[str, Any], origin: Origin, site_default: str, made_from: str) -> ProjectRecord:
     lang = data.get("language", site_default)
 
     def texts(key: str, section: dict[str, Any]) -> dict[str, Text | None]:
@@ -357,10 +380,13 @@ def _project(data: dict[str, Any], origin: Origin, site_default: str) -> Project
         source=dict(data.get("source") or {}),
         extra=dict(data.get("extra") or {}),
         present=_present(data),
+        fingerprint=made_from,
     )
 
 
-def _product(data: dict[str, Any], origin: Origin, body: Markdown, site_default: str) -> KnowledgeProduct:
+def _product(
+    data: dict[str, Any], origin: Origin, body: Markdown, site_default: str, made_from: str
+) -> KnowledgeProduct:
     return KnowledgeProduct(
         id=data["id"],
         type=data["type"],
@@ -379,6 +405,7 @@ def _product(data: dict[str, Any], origin: Origin, body: Markdown, site_default:
         machine_translated=bool(data.get("machine_translated", False)),
         attachments=tuple(Attachment(a["title"], a["file"]) for a in data.get("attachments", ())),
         updated=data.get("updated", data["date"]),
+        fingerprint=made_from,
     )
 
 
@@ -438,7 +465,9 @@ def _attach_translation(doc: RawDocument, products: dict[str, KnowledgeProduct])
     )
     merged = dict(original.translations)
     merged[doc.lang] = translation
-    products[doc.stem] = replace(original, translations=merged)
+    products[doc.stem] = replace(
+        original, translations=merged, fingerprint=fingerprint(original.fingerprint, doc.lang, doc.digest)
+    )
     return []
 
 
@@ -452,7 +481,11 @@ def _attach_page_translation(doc: RawDocument, pages: dict[str, Page]) -> list[P
         ]
     assert doc.lang is not None and doc.body is not None
     title = str(doc.yaml.data.get("title") or original.title)
-    pages[doc.stem] = replace(original, translations={**original.translations, doc.lang: (title, doc.body)})
+    pages[doc.stem] = replace(
+        original,
+        translations={**original.translations, doc.lang: (title, doc.body)},
+        fingerprint=fingerprint(original.fingerprint, doc.lang, doc.digest),
+    )
     return []
 
 
@@ -460,4 +493,10 @@ def _page(doc: RawDocument) -> Page:
     assert doc.body is not None
     data = doc.yaml.data
     title = data.get("title") or doc.stem.replace("-", " ").capitalize()
-    return Page(slug=doc.stem, title=str(title), body=doc.body, origin=Origin(doc.path, doc.yaml.values))
+    return Page(
+        slug=doc.stem,
+        title=str(title),
+        body=doc.body,
+        origin=Origin(doc.path, doc.yaml.values),
+        fingerprint=fingerprint("page", doc.digest),
+    )

@@ -11,7 +11,7 @@ Aliases, tags and duplicate keys are refused with the position of the offending 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,18 +39,24 @@ _STD_TAGS = {
 }
 
 
+REJECTED = "rejected"
+
+
 @dataclass
 class YamlDocument:
     """A parsed YAML document: plain data plus the source position of every part."""
 
     path: str
     data: Any
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    values: MutableMapping[Path_, tuple[int, int]] = field(default_factory=dict)
     """Line and column (from 1) where the value at a path starts."""
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: MutableMapping[Path_, tuple[int, int]] = field(default_factory=dict)
     """Line and column of the mapping key that names a path."""
     plain: set[Path_] = field(default_factory=set)
     """Paths of unquoted scalars: only these may be read as numbers or booleans."""
+    checked: str | None = None
+    """The schema the data was found valid against, after coercion (``project:required``),
+    :data:`REJECTED` when it failed one (the data may be half coerced), None when unchecked."""
 
     def position(self, where: Path_, *, key: bool = False) -> tuple[int, int]:
         """Best known position for a path, walking up to the nearest known parent."""

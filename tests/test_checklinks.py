@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.checklinks import check_site
+from generator.checklinks import check_site, page_digest
 
 A = '<html><body><a href="b.html#part">b</a> <img src="pic.png"> <a href="https://example.org/">x</a></body></html>'
 B = '<html><body><h2 id="part">Part</h2><a href="c.html">c</a></body></html>'
@@ -30,7 +30,7 @@ def test_without_a_memo_every_page_is_checked(tmp_path: Path) -> None:
 
 
 def test_an_unchanged_site_is_not_checked_again(tmp_path: Path) -> None:
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.json"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
     assert check_site(site, memo=memo)[2] == 3
     assert memo.is_file()
     problems, _, checked = check_site(site, memo=memo)
@@ -38,7 +38,7 @@ def test_an_unchanged_site_is_not_checked_again(tmp_path: Path) -> None:
 
 
 def test_a_changed_page_and_the_pages_anchored_to_it_are_checked_again(tmp_path: Path) -> None:
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.json"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
     check_site(site, memo=memo)
     (site / "c.html").write_text(C.replace("C</p>", "C, changed</p>"), "utf-8")
     assert check_site(site, memo=memo)[2] == 1  # c itself; nobody links to an anchor in c
@@ -51,7 +51,7 @@ def test_a_changed_page_and_the_pages_anchored_to_it_are_checked_again(tmp_path:
 
 
 def test_a_removed_target_is_found_from_the_memo(tmp_path: Path) -> None:
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.json"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
     check_site(site, memo=memo)
     (site / "pic.png").unlink()
     problems, _, checked = check_site(site, memo=memo)
@@ -65,8 +65,42 @@ def test_a_removed_target_is_found_from_the_memo(tmp_path: Path) -> None:
 
 
 def test_a_memo_of_another_base_path_or_unreadable_is_ignored(tmp_path: Path) -> None:
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.json"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
     check_site(site, memo=memo)
     assert check_site(site, "/elsewhere/", memo=memo)[2] == 3
-    memo.write_text("{not json", "utf-8")
+    memo.write_text("{not marshal data", "utf-8")
     assert check_site(site, memo=memo)[2] == 3
+
+
+def test_a_changed_page_anchored_to_an_unchanged_one_is_checked_against_its_ids(tmp_path: Path) -> None:
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
+    check_site(site, memo=memo)
+    (site / "a.html").write_text(A.replace("b.html#part", "b.html#missing"), "utf-8")
+    problems, _, checked = check_site(site, memo=memo)
+    assert checked == 1  # b is read for its ids, not checked
+    assert messages(problems) == [
+        "site/a.html:1:1: error: broken anchor 'b.html#missing': no id 'missing' in b.html"
+    ]
+
+
+def test_external_links_of_unchanged_pages_come_from_the_memo(tmp_path: Path) -> None:
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
+    first = check_site(site, memo=memo)[1]
+    _, again, checked = check_site(site, memo=memo)
+    assert checked == 0
+    assert (
+        list(again.external_links()) == list(first.external_links()) == [("a.html", "https://example.org/")]
+    )
+    assert again.files == first.files and "pic.png" in again.files
+
+
+def test_digests_from_the_writer_spare_reading_pages(tmp_path: Path) -> None:
+    """The MkDocs adapter hashes each page as it writes it; the check takes those hashes."""
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
+    written = {name: page_digest((site / name).read_bytes()) for name in ("a.html", "b.html", "c.html")}
+    assert check_site(site, memo=memo, digests=written)[2] == 3
+    changed = C.replace("C</p>", "C, changed</p>")
+    (site / "c.html").write_text(changed, "utf-8")
+    assert check_site(site, memo=memo, digests=written)[2] == 0  # the writer said: unchanged
+    written["c.html"] = page_digest(changed.encode())
+    assert check_site(site, memo=memo, digests=written)[2] == 1

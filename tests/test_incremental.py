@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -146,7 +148,7 @@ def test_a_damaged_page_store_is_started_afresh(project: ProjectConfig) -> None:
 
 
 def test_link_check_looks_again_only_at_pages_that_changed(project: ProjectConfig, tmp_path: Path) -> None:
-    memo = tmp_path / "links.json"
+    memo = tmp_path / "links.marshal"
     first = build(project, SHELL, link_memo=memo)
     assert first.link_pages > 40
     assert build(project, SHELL, link_memo=memo).link_pages == 0  # byte-identical rebuild
@@ -154,3 +156,31 @@ def test_link_check_looks_again_only_at_pages_that_changed(project: ProjectConfi
     brief.write_text(brief.read_text("utf-8").replace("title: Putting", "title: Now putting"), "utf-8")
     changed = build(project, SHELL, link_memo=memo)
     assert len(changed.rendered) <= changed.link_pages < first.link_pages
+
+
+def test_the_shell_hashes_each_page_as_it_is_written(project: ProjectConfig, tmp_path: Path) -> None:
+    """The link check trusts these hashes instead of reading every page again."""
+    from generator.checklinks import page_digest
+
+    site, _ = load_site(project)
+    staging = tmp_path / "out"
+    report = build_into(project, staging, site, pdf=False)
+    on_disk = {
+        p.relative_to(staging).as_posix(): page_digest(p.read_bytes()) for p in staging.rglob("*.html")
+    }
+    assert report.digests == {name: on_disk[name] for name in report.digests}
+    assert sorted(set(on_disk) - set(report.digests)) == ["404.html", "zh/404.html"]
+
+
+def test_a_stored_page_reads_back_equal(tmp_path: Path) -> None:
+    """Every field survives the page store, PDF brief included."""
+    from generator.cache import _page_from_json, _page_to_json
+    from generator.views import PdfFile
+
+    config = copy_project(tmp_path / "project")
+    site, _ = load_site(config)
+    pages = render_all(config, "zh")
+    assert any(p.brief for p in pages) and any(p.toc for p in pages) and any(p.source for p in pages)
+    pages.append(replace(pages[-1], pdf=PdfFile("brief.pdf", 12345, tmp_path / "brief.pdf")))
+    for page in pages:
+        assert _page_from_json(json.loads(_page_to_json(page)), page.html) == page

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.link import LinkedSite, link_library, page_url, relative_url
 from generator.load import parse_markdown, parse_yaml_file
@@ -194,3 +196,43 @@ def test_indexes_and_related() -> None:
     assert site.projects_by_place == {"heilongjiang": ("54037-001",)}
     # Sharing an output (3) beats sharing a topic (1); ties go newest first.
     assert site.related(site.library.products["new"]) == ["old", "mid", "same-day"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["2020-01-01", "2021-01-01", "2021-06-01", "2022-01-01"]),
+            st.sets(st.sampled_from([1, 2])),
+            st.booleans(),
+            st.sets(st.sampled_from(["innovation", "skills"])),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_related_is_the_full_ranking_cut_short(specs: list[tuple[str, set[int], bool, set[str]]]) -> None:
+    """related() sorts only the top score levels; it must equal sorting every candidate by
+    (score, newest first) and taking the first few, for every limit."""
+    files = []
+    for i, (date, outputs, placed, topics) in enumerate(specs):
+        extra = f"project: 54037-001\noutputs: {sorted(outputs)}\n" if outputs else ""
+        extra += "places: [heilongjiang]\n" if placed else ""
+        extra += f"topics: {sorted(topics)}\n" if topics else ""
+        files.append(brief(f"p{i}", date, extra))
+    site, _ = link(*files)
+    rank = {pid: i for i, pid in enumerate(site.products_newest_first)}
+    products = site.library.products
+    for product in products.values():
+        scores = {}
+        for other in products.values():
+            if other.id == product.id:
+                continue
+            score = 3 * len(set(product.outputs) & set(other.outputs)) * (product.project == other.project)
+            score += 2 * len(set(product.places) & set(other.places))
+            score += len(set(product.topics) & set(other.topics))
+            if score:
+                scores[other.id] = score
+        ranking = sorted(scores, key=lambda i: (-scores[i], rank[i]))
+        for limit in (1, 2, 3, 5, 8):
+            assert site.related(product, limit) == ranking[:limit]

@@ -12,7 +12,17 @@ import pytest
 from generator.build import render_pages
 from generator.check import load_site
 from generator.i18n import load_catalogue
-from generator.search import WEIGHTS, SearchDocument, document_html, fallback_index, search_documents
+from generator.render import RenderedPage
+from generator.search import (
+    WEIGHTS,
+    SearchDocument,
+    SearchEntry,
+    document_html,
+    fallback_index,
+    fallback_script,
+    search_documents,
+    search_entries,
+)
 
 from .builtsite import built_site, copy_project
 
@@ -154,7 +164,7 @@ def test_a_cancelled_pagefind_run_leaves_nothing_behind(tmp_path: Path) -> None:
     from generator.search_pagefind import start_pagefind
 
     docs = [SearchDocument(f"page-{i}/", "en", f"Page {i}", "page", "", "", ()) for i in range(50)]
-    run = start_pagefind(docs, "en", tmp_path / "site")
+    run = start_pagefind([SearchEntry.of(d) for d in docs], "en", tmp_path / "site")
     assert (run.tmp / "documents" / "page-7" / "index.html").is_file()
     run.cancel()
     assert run.process.returncode is not None
@@ -167,7 +177,96 @@ def test_a_failing_pagefind_run_is_reported_with_its_messages(tmp_path: Path) ->
     docs = [SearchDocument("a/", "en", "A", "page", "", "", ())]
     site = tmp_path / "site"
     site.write_text("a file where the site's folder should be", "utf-8")  # no bundle can be written
-    run = start_pagefind(docs, "en", site)
+    run = start_pagefind([SearchEntry.of(d) for d in docs], "en", site)
     with pytest.raises(SearchIndexError, match=r"Pagefind failed \(\d+\): \S"):
         run.finish()
     assert not run.tmp.exists()
+
+
+def test_entries_of_unchanged_pages_come_from_the_page_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reused page's search entry is read back, equal to a fresh one; only pages rendered
+    again get a new document (making a product's parses its whole body)."""
+    from generator import search
+    from generator.cache import PageCache
+
+    config = copy_project(tmp_path / "project")
+    catalogue = load_catalogue("en", fallback="en")
+
+    def run() -> tuple[list[SearchEntry], list[str], list[str]]:
+        site, _ = load_site(config)
+        store = PageCache(tmp_path / "cache", salt="s")
+        pages = list(render_pages(config, site, "en", page_cache=store))
+        made: list[str] = []
+        document = search._Builder.document
+
+        def counted(builder: search._Builder, page: RenderedPage) -> SearchDocument:
+            made.append(page.url)
+            return document(builder, page)
+
+        monkeypatch.setattr(search._Builder, "document", counted)
+        try:
+            entries = search_entries(site, catalogue, pages, store)
+        finally:
+            monkeypatch.setattr(search._Builder, "document", document)
+            store.close()
+        return entries, made, store.rendered
+
+    first, made, _ = run()
+    assert len(made) == len(first) > 20
+    again, made, _ = run()
+    assert made == [] and again == first
+    brief = config.content_dir / "knowledge" / "innovation-enabling-systems.md"
+    brief.write_text(brief.read_text("utf-8").replace("title: Putting", "title: Now putting"), "utf-8")
+    changed, made, rendered = run()
+    assert sorted(made) == sorted(r.removeprefix("en:") for r in rendered) and made
+    entry = next(e for e in changed if e.url == "knowledge/innovation-enabling-systems/")
+    assert "<title>Now putting" in entry.html and '"Now putting' in entry.row
+    site, _ = load_site(config)
+    fresh = [
+        SearchEntry.of(d) for d in search_documents(site, catalogue, list(render_pages(config, site, "en")))
+    ]
+    assert changed == fresh
+
+
+def test_the_fallback_script_joins_the_rows_into_the_index() -> None:
+    docs = list(documents("en").values())
+    script = fallback_script([SearchEntry.of(d) for d in docs])
+    assert script.startswith("window.ksiteSearchFallback=") and script.endswith(";\n")
+    assert json.loads(script.removeprefix("window.ksiteSearchFallback=")[:-2]) == fallback_index(docs)
+
+
+def test_kept_documents_are_written_only_when_they_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the cache, Pagefind's documents stay between builds: a rebuild writes the changed
+    ones, removes those of pages that are gone, and indexes the same as a fresh folder would."""
+    from generator.search_pagefind import _write_documents, start_pagefind
+
+    docs = [SearchDocument(f"page-{i}/", "en", f"Page {i}", "page", "", "", ()) for i in range(30)]
+    entries = [SearchEntry.of(d) for d in docs]
+    kept, manifest = tmp_path / "kept" / "documents", tmp_path / "kept" / "manifest.marshal"
+    pages = [(e.url, e.html.encode()) for e in entries]
+    assert _write_documents(kept, pages, manifest) == 30
+    assert _write_documents(kept, pages, manifest) == 0
+    changed = [(url, html.replace(b"Page 3<", b"Page three<")) for url, html in pages[:-1]]
+    assert _write_documents(kept, changed, manifest) == 1
+    assert b"Page three" in (kept / "page-3" / "index.html").read_bytes()
+    assert not (kept / "page-29" / "index.html").exists()
+    (kept / "stray" / "x").mkdir(parents=True)
+    (kept / "stray" / "x" / "index.html").write_text("left by an interrupted run", "utf-8")
+    manifest.unlink()  # as after an interrupted run: everything is written afresh
+    assert _write_documents(kept, changed, manifest) == 29
+    assert not (kept / "stray").exists()
+    # A bundle from kept documents is the bundle from a temporary folder.
+    for run in range(2):
+        start_pagefind(entries, "en", tmp_path / f"kept-{run}", keep_in=tmp_path / "kept").finish()
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the same file system as the kept folder
+    start_pagefind(entries, "en", tmp_path / "fresh").finish()
+    assert tree(tmp_path / "kept-1" / "pagefind") == tree(tmp_path / "fresh" / "pagefind")
+    assert (tmp_path / "kept" / "documents" / "page-29" / "index.html").is_file()
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
