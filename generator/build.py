@@ -84,9 +84,12 @@ def site_info(config: ProjectConfig, lang: str | None = None) -> SiteInfo:
     )
 
 
-def renderer_for(config: ProjectConfig, site: LinkedSite, lang: str) -> Renderer:
+def renderer_for(
+    config: ProjectConfig, site: LinkedSite, lang: str, compiled_in: Path | None = None
+) -> Renderer:
     catalogue = load_catalogue(lang, config.templates_dir / "i18n", fallback=config.default_language)
-    return Renderer(site, site_info(config, lang), catalogue, make_environment(config.templates_dir))
+    env = make_environment(config.templates_dir, compiled_in)
+    return Renderer(site, site_info(config, lang), catalogue, env)
 
 
 def brief_printer(config: ProjectConfig, cache_dir: Path) -> BriefPrinter:
@@ -106,11 +109,13 @@ def render_pages(
     lang: str,
     printer: BriefPrinter | None = None,
     page_cache: PageCache | None = None,
+    compiled_in: Path | None = None,
 ) -> Iterator[RenderedPage]:
     """Every page of one language; template failures become positioned problems. With a
     ``printer``, products and project sheets get their PDF brief and link to it; with a
-    ``page_cache``, pages whose inputs did not change are reused."""
-    renderer = replace(renderer_for(config, site, lang), cache=page_cache)
+    ``page_cache``, pages whose inputs did not change are reused; with ``compiled_in``,
+    compiled templates are kept there between builds."""
+    renderer = replace(renderer_for(config, site, lang, compiled_in), cache=page_cache)
     try:
         yield from renderer.pages() if printer is None else print_briefs(renderer, printer)
     except (TemplateError, KeyError, TypeError, AttributeError) as exc:

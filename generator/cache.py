@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -347,3 +349,32 @@ def prune(directory: Path, used: set[str]) -> int:
         return removed  # freed space is reused by later pages (no VACUUM: it rewrites the file)
     finally:
         db.close()
+
+
+RELATED = "related.marshal"
+"""Beside the languages' page stores: the related lists of the last build and what they were
+worked out from (:meth:`generator.link.LinkedSite.related_inputs`)."""
+
+
+def load_related(site: LinkedSite, directory: Path) -> str:
+    """Give ``site`` the related lists kept in ``directory`` when they were worked out from the
+    same inputs (ranking them is most of what the page keys of products cost); returns the
+    inputs' hash, for :func:`save_related`."""
+    inputs = site.related_inputs()
+    try:
+        kept_inputs, lists = marshal.loads((directory / RELATED).read_bytes())
+        if kept_inputs == inputs and isinstance(lists, dict):
+            site.add_related_lists(lists)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # none kept, or unreadable: they are worked out again
+    return inputs
+
+
+def save_related(site: LinkedSite, directory: Path, inputs: str) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".{RELATED}.{os.getpid()}.tmp"
+    try:
+        tmp.write_bytes(marshal.dumps((inputs, site.related_lists())))
+        tmp.replace(directory / RELATED)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ import os
 import posixpath
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -79,12 +79,22 @@ class PageLinks(NamedTuple):
     """:func:`page_digest` of the page's bytes."""
     ids: str
     """Hash of the ids it defines (links into it with a #fragment depend on them)."""
-    targets: tuple[str, ...]
-    """Files of the site its links point to."""
-    anchored: tuple[str, ...]
-    """Pages it links to with a #fragment."""
+    targets_blob: bytes
+    """The files of the site it links to, and the pages it links to with a #fragment, as
+    marshal data: read only when files are gone or ids changed (see :meth:`targets`)."""
     external: tuple[str, ...]
     """Distinct URLs it links to outside the site (http, https)."""
+
+    @classmethod
+    def make(
+        cls, digest: str, ids: str, targets: Iterable[str], anchored: Iterable[str], external: Iterable[str]
+    ) -> PageLinks:
+        return cls(digest, ids, marshal.dumps((tuple(targets), tuple(anchored))), tuple(external))
+
+    def targets(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(files it links to, pages it links to with a #fragment)."""
+        targets, anchored = marshal.loads(self.targets_blob)
+        return targets, anchored
 
 
 @dataclass(frozen=True)
@@ -101,16 +111,23 @@ class SiteLinks:
                 yield page, url
 
 
-def _listing(site_dir: Path) -> frozenset[str]:
-    """Every file under ``site_dir`` as a relative POSIX path (os.walk on strings: thousands of
-    folders, so no Path object per folder)."""
+def _listing(site_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """Every file under ``site_dir`` as a relative POSIX path, and every folder holding files
+    (``""`` for the top). A walk of its own over scandir: os.walk stats every folder again to
+    rule out links, and a site has a folder per page."""
     found: list[str] = []
-    root = str(site_dir)
-    cut = len(root) + 1
-    for folder, _, names in os.walk(root):
-        prefix = folder[cut:].replace(os.sep, "/") + "/" if len(folder) > len(root) else ""
-        found.extend(prefix + name for name in names)
-    return frozenset(found)
+    folders: list[str] = []
+    pending = [(str(site_dir), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    found.append(prefix + entry.name)
+        folders.append(prefix[:-1])
+    return frozenset(found), frozenset(folders)
 
 
 @dataclass(frozen=True)
@@ -150,7 +167,7 @@ class LinkMemo:
             tmp.unlink(missing_ok=True)
 
 
-_MEMO_FORMAT = f"ksite links 3 python {sys.version_info[0]}.{sys.version_info[1]}"
+_MEMO_FORMAT = f"ksite links 4 python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def check_external_links(
@@ -208,8 +225,7 @@ def check_site(
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     known = LinkMemo.load(memo, base_path) if memo is not None else None
     previous = known.pages if known is not None else {}
-    files = _listing(site_dir)
-    folders = frozenset(posixpath.dirname(f) for f in files)
+    files, folders = _listing(site_dir)
     names = sorted(f for f in files if f.endswith(".html"))
     scans: dict[str, PageScan] = {}
 
@@ -233,19 +249,18 @@ def check_site(
     gone = known.files - files if known is not None else frozenset()
     due = set(changed)
     if gone or new_ids:
-        due |= {
-            name
-            for name in names
-            if (seen := previous.get(name)) is not None
-            and (any(t in gone for t in seen.targets) or any(t in new_ids for t in seen.anchored))
-        }
+        for name in names:
+            if name in due or (seen := previous.get(name)) is None:
+                continue
+            linked, anchors = seen.targets()
+            if any(t in gone for t in linked) or any(t in new_ids for t in anchors):
+                due.add(name)
     problems: list[Problem] = []
     pages: dict[str, PageLinks] = {}
 
     def ids_of(page: str) -> set[str]:
         return scan(page).ids
 
-    intern = sys.intern  # pages share most targets: one copy of each in memory and in the memo
     for page in sorted(due):
         targets: dict[str, None] = {}
         anchored: dict[str, None] = {}
@@ -256,13 +271,13 @@ def check_site(
             if problem:
                 problems.append(error(f"site/{page}", line, 1, problem))
             if target is not None:
-                targets[intern(target)] = None
+                targets[target] = None
                 if fragment:
                     anchored[target] = None
             elif urlsplit(url).scheme in ("http", "https"):
                 external[url] = None
         ids = _ids_digest(page_scan.ids)
-        pages[page] = PageLinks(digest_of[page], ids, tuple(targets), tuple(anchored), tuple(external))
+        pages[page] = PageLinks.make(digest_of[page], ids, targets, anchored, external)
     for name in names:
         if name not in pages:
             pages[name] = previous[name]

@@ -9,6 +9,7 @@ indexes built once.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import posixpath
 from collections import Counter, defaultdict
@@ -130,6 +131,22 @@ class LinkedSite:
                 break
         self._related[memo_key] = tuple(best)
         return best
+
+    def related_inputs(self) -> str:
+        """A hash of everything :meth:`related` reads (each product's id, date, project,
+        outputs, places and topics): while it stays the same, so do all related lists."""
+        parts = [
+            (p.id, p.date, p.project, p.outputs, p.places, p.topics) for p in self.library.products.values()
+        ]
+        return hashlib.blake2b(repr(sorted(parts)).encode(), digest_size=16).hexdigest()
+
+    def related_lists(self) -> dict[tuple[str, int], tuple[str, ...]]:
+        """The related lists worked out so far (to keep between builds, see :mod:`generator.cache`)."""
+        return dict(self._related)
+
+    def add_related_lists(self, lists: Mapping[tuple[str, int], tuple[str, ...]]) -> None:
+        """Take related lists worked out by an earlier build of the same :meth:`related_inputs`."""
+        self._related.update(lists)
 
 
 def _newest_key(product: KnowledgeProduct) -> tuple[str, str]:

@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .build import ShellReport, brief_printer, render_pages, site_info
-from .cache import PageCache, prune
+from .cache import PageCache, load_related, prune, save_related
 from .check import load_site
 from .checklinks import page_digest
 from .config import ProjectConfig, load_config
@@ -182,7 +182,10 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         self.page_cache = self._page_cache()
         try:
             try:
-                rendered = render_pages(self.project, site, self.lang, printer, self.page_cache)
+                compiled_in = None
+                if self.config.page_cache_dir:  # compiled templates are kept beside the pages
+                    compiled_in = self.project.root / Path(self.config.page_cache_dir).parent / "templates"
+                rendered = render_pages(self.project, site, self.lang, printer, self.page_cache, compiled_in)
                 self.pages = {p.src_uri: p for p in rendered}
             except ContentError as exc:
                 self.failure = exc
@@ -362,6 +365,9 @@ def build_into(
     seconds: dict[str, float] = {}
     digests: dict[str, str] = {}
     used: set[str] = set()
+    started = time.perf_counter()
+    related = load_related(site, project.root / PAGE_CACHE) if cache else ""
+    seconds["render"] = time.perf_counter() - started
     try:
         for lang in project.languages:
             plugin = _build_language(project, staging, site, lang, collector, pdf, cache)
@@ -380,6 +386,7 @@ def build_into(
         started = time.perf_counter()
         for lang in project.languages:
             prune(project.root / PAGE_CACHE / lang, used)
+        save_related(site, project.root / PAGE_CACHE, related)
         seconds["render"] = seconds.get("render", 0.0) + time.perf_counter() - started
     return ShellReport(tuple(rendered), tuple(reused), seconds, digests)
 

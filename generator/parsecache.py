@@ -7,16 +7,19 @@ file but never writes it.
 
 The file is :mod:`marshal` data: plain values only (strings, numbers, tuples, dicts, sets), read
 back without running any code, unlike pickle, and quicker to read than JSON. It is tied to the
-ksite and Python versions; a file of other versions, or one that cannot be read, counts as empty.
+ksite and Python versions and to the schemas' text; a file of other versions, or one that
+cannot be read, counts as empty.
 """
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from . import __version__
@@ -24,7 +27,18 @@ from .load import RawDocument
 from .model import Markdown
 from .yamlsource import REJECTED, Path_, YamlDocument
 
-FORMAT = f"ksite {__version__} parsed 3 python {sys.version_info[0]}.{sys.version_info[1]}"
+
+def _schemas_digest() -> str:
+    """The schemas' text: a document marked valid was valid against these."""
+    folder = resources.files("generator").joinpath("schemas")
+    texts = sorted((f.name, f.read_bytes()) for f in folder.iterdir() if f.name.endswith(".json"))
+    return hashlib.blake2b(repr(texts).encode(), digest_size=8).hexdigest()
+
+
+FORMAT = (
+    f"ksite {__version__} parsed 3 python {sys.version_info[0]}.{sys.version_info[1]} "
+    f"schemas {_schemas_digest()}"
+)
 """Written first in the file; any other value and the file is ignored."""
 
 _Entry = tuple[str, bytes]

@@ -107,11 +107,14 @@ def test_template_change_rerenders_every_page_using_it(project: ProjectConfig) -
     project.templates_dir.mkdir(exist_ok=True)
     packaged = Path(__file__).parents[1] / "generator" / "templates" / "place.html"
     (project.templates_dir / "place.html").write_text(packaged.read_text("utf-8") + "\n<!-- changed -->\n")
+    assert list((project.root / ".ksite-cache" / "templates").glob("__jinja2_*.cache"))  # compiled, kept
     report = rebuild(project)
     site, _ = load_site(project)
     assert set(report.rendered) == in_every_language(
         project, {page_url("place", s) for s in site.library.places}
     )
+    harbin = project.site_dir / "places" / "harbin" / "index.html"
+    assert "<!-- changed -->" in harbin.read_text("utf-8")  # not the kept compiled template
     # A change to a template that others import re-renders every page of those, and only them.
     (project.templates_dir / "_macros.html").write_text(
         (packaged.parent / "_macros.html").read_text("utf-8") + "\n{# changed #}\n"
@@ -184,3 +187,26 @@ def test_a_stored_page_reads_back_equal(tmp_path: Path) -> None:
     pages.append(replace(pages[-1], pdf=PdfFile("brief.pdf", 12345, tmp_path / "brief.pdf")))
     for page in pages:
         assert _page_from_json(json.loads(_page_to_json(page)), page.html) == page
+
+
+def test_related_lists_are_kept_while_what_ranks_them_is_unchanged(tmp_path: Path) -> None:
+    from generator.cache import load_related, save_related
+
+    config = copy_project(tmp_path / "project")
+    site, _ = load_site(config)
+    inputs = load_related(site, tmp_path / "cache")
+    assert site.related_lists() == {}
+    worked_out = {p: site.related(site.library.products[p]) for p in site.library.products}
+    save_related(site, tmp_path / "cache", inputs)
+    again, _ = load_site(config)
+    load_related(again, tmp_path / "cache")
+    assert again.related_lists() == site.related_lists() and len(worked_out) > 5
+    assert {p: again.related(again.library.products[p]) for p in again.library.products} == worked_out
+    # A title is not ranked on; a topic is.
+    brief = config.content_dir / "knowledge" / f"{BRIEF}.md"
+    brief.write_text(brief.read_text("utf-8").replace("title: Putting", "title: Now putting"), "utf-8")
+    titled, _ = load_site(config)
+    assert load_related(titled, tmp_path / "cache") == inputs and titled.related_lists()
+    brief.write_text(brief.read_text("utf-8").replace("topics: [innovation, ", "topics: ["), "utf-8")
+    retopiced, _ = load_site(config)
+    assert load_related(retopiced, tmp_path / "cache") != inputs and retopiced.related_lists() == {}
