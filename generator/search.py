@@ -147,6 +147,9 @@ def document_html(doc: SearchDocument) -> str:
         parts.append(f'<p data-pagefind-weight="{WEIGHTS[field.weight]}">{escape(field.text)}</p>')
     parts.append(f'<h1 data-pagefind-weight="{WEIGHTS["title"]}">{escape(doc.title)}</h1>')
     parts.append(f'<p data-pagefind-ignore data-pagefind-meta="kind">{escape(doc.kind)}</p>')
+    # The page's URL travels as metadata: the documents are written flat, under names of their
+    # own (see generator.search_pagefind), so Pagefind's URL of a document is not the page's.
+    parts.append(f'<p data-pagefind-ignore data-pagefind-meta="path">{escape(doc.url or "./")}</p>')
     parts.append(f'<p data-pagefind-ignore data-pagefind-meta="line">{escape(doc.result_line)}</p>')
     parts.append("</main></body></html>")
     return "".join(parts)

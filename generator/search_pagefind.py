@@ -113,8 +113,15 @@ def start_pagefind(
     return PagefindRun(process, work, target, temporary=keep_in is None, lock=lock)
 
 
+def document_name(url: str) -> str:
+    """The file a page's document is written to: flat, one folder for all (a folder per page,
+    as the site has, doubled the cost of writing them), named by a hash of the page's URL. The
+    URL itself is in the document's ``path`` metadata (:func:`generator.search.document_html`)."""
+    return hashlib.sha1(url.encode(), usedforsecurity=False).hexdigest()[:20] + ".html"
+
+
 def _write_documents(source: Path, pages: Sequence[tuple[str, bytes]], manifest: Path | None) -> int:
-    """Lay the documents out as the site is (``knowledge/x/index.html`` for ``knowledge/x/``).
+    """Write each page's document to ``source`` (see :func:`document_name`).
 
     With a ``manifest`` (hashes of the documents last written there), only documents that
     changed are written and those of pages that are gone are removed; the manifest is removed
@@ -132,6 +139,7 @@ def _write_documents(source: Path, pages: Sequence[tuple[str, bytes]], manifest:
     if not known and source.exists():
         shutil.rmtree(source)  # unknown contents: start afresh
     root = str(source)
+    os.makedirs(root, exist_ok=True)
     wanted: dict[str, str] = {}
     written = 0
     for url, html in pages:
@@ -139,14 +147,12 @@ def _write_documents(source: Path, pages: Sequence[tuple[str, bytes]], manifest:
         wanted[url] = digest
         if known.get(url) == digest:
             continue
-        folder = os.path.join(root, url)
-        os.makedirs(folder, exist_ok=True)
-        with open(os.path.join(folder, "index.html"), "wb") as file:
+        with open(os.path.join(root, document_name(url)), "wb") as file:
             file.write(html)
         written += 1
     for url in known.keys() - wanted.keys():
         with contextlib.suppress(FileNotFoundError):
-            os.remove(os.path.join(root, url, "index.html"))
+            os.remove(os.path.join(root, document_name(url)))
     if manifest is not None:
         manifest.write_bytes(marshal.dumps(wanted))
     return written

@@ -161,11 +161,11 @@ def test_pagefind_documents_go_to_memory_only_with_room(monkeypatch: pytest.Monk
 def test_a_cancelled_pagefind_run_leaves_nothing_behind(tmp_path: Path) -> None:
     """A build that fails while Pagefind indexes in the background stops it and removes its
     documents (which may sit in /dev/shm)."""
-    from generator.search_pagefind import start_pagefind
+    from generator.search_pagefind import document_name, start_pagefind
 
     docs = [SearchDocument(f"page-{i}/", "en", f"Page {i}", "page", "", "", ()) for i in range(50)]
     run = start_pagefind([SearchEntry.of(d) for d in docs], "en", tmp_path / "site")
-    assert (run.tmp / "documents" / "page-7" / "index.html").is_file()
+    assert (run.tmp / "documents" / document_name("page-7/")).is_file()
     run.cancel()
     assert run.process.returncode is not None
     assert not run.tmp.exists()
@@ -242,7 +242,7 @@ def test_kept_documents_are_written_only_when_they_change(
 ) -> None:
     """In the cache, Pagefind's documents stay between builds: a rebuild writes the changed
     ones, removes those of pages that are gone, and indexes the same as a fresh folder would."""
-    from generator.search_pagefind import _write_documents, start_pagefind
+    from generator.search_pagefind import _write_documents, document_name, start_pagefind
 
     docs = [SearchDocument(f"page-{i}/", "en", f"Page {i}", "page", "", "", ()) for i in range(30)]
     entries = [SearchEntry.of(d) for d in docs]
@@ -252,20 +252,19 @@ def test_kept_documents_are_written_only_when_they_change(
     assert _write_documents(kept, pages, manifest) == 0
     changed = [(url, html.replace(b"Page 3<", b"Page three<")) for url, html in pages[:-1]]
     assert _write_documents(kept, changed, manifest) == 1
-    assert b"Page three" in (kept / "page-3" / "index.html").read_bytes()
-    assert not (kept / "page-29" / "index.html").exists()
-    (kept / "stray" / "x").mkdir(parents=True)
-    (kept / "stray" / "x" / "index.html").write_text("left by an interrupted run", "utf-8")
+    assert b"Page three" in (kept / document_name("page-3/")).read_bytes()
+    assert not (kept / document_name("page-29/")).exists()
+    (kept / "stray.html").write_text("left by an interrupted run", "utf-8")
     manifest.unlink()  # as after an interrupted run: everything is written afresh
     assert _write_documents(kept, changed, manifest) == 29
-    assert not (kept / "stray").exists()
+    assert not (kept / "stray.html").exists()
     # A bundle from kept documents is the bundle from a temporary folder.
     for run in range(2):
         start_pagefind(entries, "en", tmp_path / f"kept-{run}", keep_in=tmp_path / "kept").finish()
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # the same file system as the kept folder
     start_pagefind(entries, "en", tmp_path / "fresh").finish()
     assert tree(tmp_path / "kept-1" / "pagefind") == tree(tmp_path / "fresh" / "pagefind")
-    assert (tmp_path / "kept" / "documents" / "page-29" / "index.html").is_file()
+    assert (tmp_path / "kept" / "documents" / document_name("page-29/")).is_file()
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -70,7 +70,9 @@
                     results.slice(from, to).map(function (r) {
                       return r.data().then(function (d) {
                         return {
-                          url: d.url,
+                          // The page's URL is the document's "path" metadata (documents are
+                          // written flat, under names of their own).
+                          url: d.meta.path || d.url,
                           title: escapeHtml(d.meta.title || d.url),
                           line: escapeHtml(d.meta.line || ""),
                           excerpt: markOnly(d.excerpt || ""),
