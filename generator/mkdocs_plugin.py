@@ -224,10 +224,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         kept.append(File.generated(config, SEARCH_FALLBACK, content=fallback_script(self.search_entries)))
         self._cancel_pagefind()
         try:
-            keep_in = None
-            if self.config.page_cache_dir:  # Pagefind's documents are kept beside the pages
-                keep_in = self.project.root / Path(self.config.page_cache_dir).parent / "search" / self.lang
-            self.pagefind = start_pagefind(self.search_entries, self.lang, Path(config.site_dir), keep_in)
+            self.pagefind = start_pagefind(self.search_entries, self.lang, Path(config.site_dir))
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
         self.seconds["search index"] = time.perf_counter() - started

@@ -15,9 +15,7 @@ minute for 300 pages.)
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import marshal
 import os
 import shutil
 import subprocess
@@ -25,7 +23,6 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from .search import SearchEntry
 
@@ -67,108 +64,48 @@ def write_pagefind(entries: Sequence[SearchEntry], lang: str, site_dir: Path) ->
     return start_pagefind(entries, lang, site_dir).finish()
 
 
-def start_pagefind(
-    entries: Sequence[SearchEntry], lang: str, site_dir: Path, keep_in: Path | None = None
-) -> PagefindRun:
+def start_pagefind(entries: Sequence[SearchEntry], lang: str, site_dir: Path) -> PagefindRun:
     """Write the documents and start Pagefind on them in the background, indexing into
     ``site_dir/pagefind``.
 
     The MkDocs adapter starts it as soon as the pages are rendered and collects it after MkDocs
     has written the site: Pagefind (a separate, compiled process) indexes while MkDocs renders
-    the theme around each page, on another core. With ``keep_in`` (a folder of the cache), the
-    documents stay there between builds and only those that changed are written again;
-    otherwise they go to a temporary folder, removed when Pagefind is done.
+    the theme around each page, on another core. The documents go to a temporary folder
+    (in memory when there is room, see :func:`_scratch_dir`), removed when Pagefind is done.
     """
     binary = pagefind_binary()
     pages = [(entry.url, entry.html.encode("utf-8")) for entry in entries]
-    lock = None
-    if keep_in is None:
-        size = sum(len(h) for _, h in pages)
-        work = Path(tempfile.mkdtemp(prefix="ksite-pagefind-", dir=_scratch_dir(size)))
-    else:
-        work = keep_in
-        work.mkdir(parents=True, exist_ok=True)
-        lock = _lock(work / ".lock")  # one build at a time uses the folder
+    size = sum(len(h) for _, h in pages)
+    tmp = Path(tempfile.mkdtemp(prefix="ksite-pagefind-", dir=_scratch_dir(size)))
     target = site_dir / BUNDLE_DIR
     try:
-        source = work / "documents"
-        _write_documents(source, pages, None if keep_in is None else work / "manifest.marshal")
+        source = tmp / "documents"
+        source.mkdir()
+        for url, html in pages:
+            with open(source / document_name(url), "wb") as file:
+                file.write(html)
         if target.exists():
             shutil.rmtree(target)
         argv = [str(binary), "--site", str(source), "--output-path", str(target.resolve())]
         # Its messages go to a file: a pipe nobody reads until the end could fill and stall it.
-        with (work / "messages.txt").open("w") as messages:
+        with (tmp / "messages.txt").open("w") as messages:
             process = subprocess.Popen(
                 [*argv, "--force-language", lang, "--silent"],
                 stdout=messages,
                 stderr=subprocess.STDOUT,
-                cwd=work,
+                cwd=tmp,
             )
     except BaseException:
-        if keep_in is None:
-            shutil.rmtree(work, ignore_errors=True)
-        if lock is not None:
-            lock.close()
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return PagefindRun(process, work, target, temporary=keep_in is None, lock=lock)
+    return PagefindRun(process, tmp, target)
 
 
 def document_name(url: str) -> str:
-    """The file a page's document is written to: flat, one folder for all (a folder per page,
-    as the site has, doubled the cost of writing them), named by a hash of the page's URL. The
-    URL itself is in the document's ``path`` metadata (:func:`generator.search.document_html`)."""
+    """The file a page's document is written to: all in one folder (a folder per page, as the
+    site has, doubled the cost of writing and removing them), named by a hash of the page's
+    URL. The URL itself is the document's ``path`` metadata (:func:`generator.search.document_html`)."""
     return hashlib.sha1(url.encode(), usedforsecurity=False).hexdigest()[:20] + ".html"
-
-
-def _write_documents(source: Path, pages: Sequence[tuple[str, bytes]], manifest: Path | None) -> int:
-    """Write each page's document to ``source`` (see :func:`document_name`).
-
-    With a ``manifest`` (hashes of the documents last written there), only documents that
-    changed are written and those of pages that are gone are removed; the manifest is removed
-    while the folder changes, so an interrupted run leads to a full rewrite, never to stale
-    documents. Returns how many documents were written.
-    """
-    known: dict[str, str] = {}
-    if manifest is not None:
-        try:
-            loaded = marshal.loads(manifest.read_bytes())
-            known = loaded if isinstance(loaded, dict) else {}
-        except (OSError, EOFError, ValueError, TypeError):
-            known = {}
-        manifest.unlink(missing_ok=True)
-    if not known and source.exists():
-        shutil.rmtree(source)  # unknown contents: start afresh
-    root = str(source)
-    os.makedirs(root, exist_ok=True)
-    wanted: dict[str, str] = {}
-    written = 0
-    for url, html in pages:
-        digest = hashlib.sha1(html, usedforsecurity=False).hexdigest()
-        wanted[url] = digest
-        if known.get(url) == digest:
-            continue
-        with open(os.path.join(root, document_name(url)), "wb") as file:
-            file.write(html)
-        written += 1
-    for url in known.keys() - wanted.keys():
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(os.path.join(root, document_name(url)))
-    if manifest is not None:
-        manifest.write_bytes(marshal.dumps(wanted))
-    return written
-
-
-def _lock(path: Path) -> IO[bytes]:
-    """An exclusive lock on ``path``, held until the returned file is closed (POSIX only;
-    elsewhere concurrent builds of one project must be avoided by hand)."""
-    handle = path.open("ab")
-    try:
-        import fcntl
-
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-    except ImportError:
-        pass
-    return handle
 
 
 def _scratch_dir(size: int) -> str | None:
@@ -192,12 +129,9 @@ class PagefindRun:
 
     process: subprocess.Popen[bytes]
     tmp: Path
-    """The folder of the documents Pagefind reads (and of its messages)."""
+    """The documents Pagefind reads, removed when it is done."""
     target: Path
     """The bundle Pagefind writes (``<site>/pagefind``)."""
-    temporary: bool = True
-    """Whether :attr:`tmp` is removed when Pagefind is done (else it is the cache's)."""
-    lock: IO[bytes] | None = None
 
     def finish(self) -> Path:
         """Wait for Pagefind; returns the bundle's folder."""
@@ -209,18 +143,11 @@ class PagefindRun:
                 (self.target / name).unlink(missing_ok=True)
             return self.target
         finally:
-            self._release()
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     def cancel(self) -> None:
-        """Stop Pagefind (the build failed) and remove its documents if they were temporary."""
+        """Stop Pagefind (the build failed) and remove its documents."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        self._release()
-
-    def _release(self) -> None:
-        if self.temporary:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-        if self.lock is not None:
-            self.lock.close()
-            self.lock = None
+        shutil.rmtree(self.tmp, ignore_errors=True)

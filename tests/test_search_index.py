@@ -237,35 +237,18 @@ def test_the_fallback_script_joins_the_rows_into_the_index() -> None:
     assert json.loads(script.removeprefix("window.ksiteSearchFallback=")[:-2]) == fallback_index(docs)
 
 
-def test_kept_documents_are_written_only_when_they_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """In the cache, Pagefind's documents stay between builds: a rebuild writes the changed
-    ones, removes those of pages that are gone, and indexes the same as a fresh folder would."""
-    from generator.search_pagefind import _write_documents, document_name, start_pagefind
+def test_documents_are_written_flat_and_carry_their_page_url(tmp_path: Path) -> None:
+    """One folder, names hashed from the URL; the URL rides along as metadata, which the
+    search script shows (the browser tests follow results to their pages)."""
+    from generator.search_pagefind import document_name, start_pagefind
 
-    docs = [SearchDocument(f"page-{i}/", "en", f"Page {i}", "page", "", "", ()) for i in range(30)]
-    entries = [SearchEntry.of(d) for d in docs]
-    kept, manifest = tmp_path / "kept" / "documents", tmp_path / "kept" / "manifest.marshal"
-    pages = [(e.url, e.html.encode()) for e in entries]
-    assert _write_documents(kept, pages, manifest) == 30
-    assert _write_documents(kept, pages, manifest) == 0
-    changed = [(url, html.replace(b"Page 3<", b"Page three<")) for url, html in pages[:-1]]
-    assert _write_documents(kept, changed, manifest) == 1
-    assert b"Page three" in (kept / document_name("page-3/")).read_bytes()
-    assert not (kept / document_name("page-29/")).exists()
-    (kept / "stray.html").write_text("left by an interrupted run", "utf-8")
-    manifest.unlink()  # as after an interrupted run: everything is written afresh
-    assert _write_documents(kept, changed, manifest) == 29
-    assert not (kept / "stray.html").exists()
-    # A bundle from kept documents is the bundle from a temporary folder.
-    for run in range(2):
-        start_pagefind(entries, "en", tmp_path / f"kept-{run}", keep_in=tmp_path / "kept").finish()
-    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the same file system as the kept folder
-    start_pagefind(entries, "en", tmp_path / "fresh").finish()
-    assert tree(tmp_path / "kept-1" / "pagefind") == tree(tmp_path / "fresh" / "pagefind")
-    assert (tmp_path / "kept" / "documents" / document_name("page-29/")).is_file()
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    entries = [SearchEntry.of(d) for d in documents("en").values()]
+    run = start_pagefind(entries, "en", tmp_path / "site")
+    written = sorted(p.name for p in (run.tmp / "documents").iterdir())
+    assert written == sorted(document_name(e.url) for e in entries) and len(set(written)) == len(entries)
+    home = (run.tmp / "documents" / document_name("")).read_text("utf-8")
+    assert '<p data-pagefind-ignore data-pagefind-meta="path">./</p>' in home
+    brief = (run.tmp / "documents" / document_name("knowledge/planning-beyond-2020/")).read_text("utf-8")
+    assert 'data-pagefind-meta="path">knowledge/planning-beyond-2020/</p>' in brief
+    run.finish()
+    assert not run.tmp.exists() and (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()
