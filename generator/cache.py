@@ -217,6 +217,7 @@ class PageCache:
     def close(self) -> None:
         """Write the pages not yet written and close the store."""
         self._flush()
+        self._rows = None  # the reused pages hold their HTML; the rest is not needed again
         if self._db is not None:
             self._db.close()
             self._db = None
