@@ -6,6 +6,7 @@ the site shell (MkDocs + Material) is passed in as a callable, so the core never
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
 import shutil
@@ -165,6 +166,32 @@ def build(
     if has_errors(problems):
         raise ContentError(problems)
     report.warnings = problems
+    gc.freeze()  # see _build_checked
+    try:
+        _build_checked(config, shell, site, report, check_links, check_external, tell, link_memo)
+    finally:
+        gc.unfreeze()
+    report.seconds["total"] = time.perf_counter() - started
+    return report
+
+
+def _build_checked(
+    config: ProjectConfig,
+    shell: Shell,
+    site: LinkedSite,
+    report: BuildReport,
+    check_links: bool,
+    check_external: bool,
+    tell: Callable[[str], None],
+    link_memo: Path | None,
+) -> None:
+    """:func:`build` once the content is checked.
+
+    Meanwhile the loaded model (millions of long-lived objects) is frozen out of the cyclic
+    collector's reach (``gc.freeze``): otherwise each full collection while pages are rendered
+    and written walks it all again (measured: collections took 1.3 s of a 26 s rebuild at
+    N = 1,000, and 0.7-0.9 s frozen). It is collected normally after the build.
+    """
     parent = config.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-new-", dir=parent))
@@ -207,8 +234,6 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    report.seconds["total"] = time.perf_counter() - started
-    return report
 
 
 def _swap(staging: Path, site_dir: Path) -> None:
