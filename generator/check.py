@@ -109,13 +109,10 @@ def template_problem(config: ProjectConfig, exc: Exception) -> Problem:
     return error(display_path(Path(where[0]), config.root), where[1], 1, f"template error: {exc}")
 
 
-def check(config: ProjectConfig, parse_cache: Path | None = None) -> list[Problem]:
-    """Everything ``ksite check`` reports; writes nothing (a ``parse_cache`` is only read)."""
-    return checked_site(config, ParseCache.read(parse_cache) if parse_cache else None)[1]
-
-
 def checked_site(
     config: ProjectConfig, parse_cache: ParseCache | None = None
 ) -> tuple[LinkedSite, list[Problem]]:
+    """Everything ``ksite check`` reports, and the site it loaded; writes nothing (a
+    ``parse_cache`` is only read here; ``ksite build`` saves it)."""
     site, problems = load_site(config, parse_cache)
     return site, problems + check_templates(config)

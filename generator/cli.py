@@ -34,13 +34,15 @@ def _report(problems: Sequence[Problem], fmt: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import check, load_site
+    from .check import checked_site
+    from .parsecache import ParseCache
     from .translations import coverage, format_coverage, required_problems
 
     config = _config(args)
-    problems = check(config, None if args.no_cache else config.root / PARSE_CACHE)
+    # The parsed files a build kept are read, never written: check writes nothing.
+    parsed = None if args.no_cache else ParseCache.read(config.root / PARSE_CACHE)
+    site, problems = checked_site(config, parsed)
     if args.translations or args.require:
-        site, _ = load_site(config)
         reports = coverage(site, config.languages)
         if args.translations:
             print(format_coverage(reports), file=sys.stderr if args.format == "json" else sys.stdout)

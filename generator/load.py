@@ -139,12 +139,6 @@ def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
     ]
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
-    """File bytes as text, refusing what is not UTF-8 or is too large to be content."""
-    raw, problems = read_bytes(path, shown)
-    return (None, problems) if raw is None else decode(raw, shown)
-
-
 def decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     """File bytes as text with ``\\n`` line ends, refusing what is not UTF-8."""
     if raw.startswith(_BOM):

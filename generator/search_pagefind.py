@@ -59,11 +59,6 @@ def pagefind_binary() -> Path:
 _MISSING = "Pagefind is not installed; install ksite's dependencies (pip install 'pagefind[extended]')"
 
 
-def write_pagefind(entries: Sequence[SearchEntry], lang: str, site_dir: Path) -> Path:
-    """Index ``entries`` (all of one language) into ``site_dir/pagefind``; returns that folder."""
-    return start_pagefind(entries, lang, site_dir).finish()
-
-
 def start_pagefind(entries: Sequence[SearchEntry], lang: str, site_dir: Path) -> PagefindRun:
     """Write the documents and start Pagefind on them in the background, indexing into
     ``site_dir/pagefind``.

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.load import MAX_BYTES, load_content, parse_markdown, read_text
+from generator.load import MAX_BYTES, decode, load_content, parse_markdown, read_bytes
 from generator.yamlsource import parse_yaml
 
 
@@ -18,6 +18,12 @@ def parse_ok(text: str, offset: int = 0):  # type: ignore[no-untyped-def]
     assert problems == []
     assert doc is not None
     return doc
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[object]]:
+    """A file as the loader reads it: bytes (size limit), then text (encoding)."""
+    raw, problems = read_bytes(path, shown)
+    return (None, list(problems)) if raw is None else decode(raw, shown)
 
 
 def messages(problems: list) -> list[str]:  # type: ignore[type-arg]

@@ -206,3 +206,45 @@ def test_fingerprints_follow_file_names_and_settings(project: ProjectConfig) -> 
     assert other.topics and all(
         other.topics[s].fingerprint != library.topics[s].fingerprint for s in library.topics
     )
+
+
+def test_ksite_check_reads_what_a_build_kept_and_writes_nothing(
+    project: ProjectConfig, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After `ksite build`, `ksite check` parses only files changed since; an error in such a
+    file is still reported at its line, and the check leaves every file as it was."""
+    import functools
+    import hashlib
+
+    from generator import load
+    from generator.build import build
+    from generator.cli import PARSE_CACHE, main
+    from generator.mkdocs_plugin import build_into
+
+    build(project, functools.partial(build_into, pdf=False), parse_cache=project.root / PARSE_CACHE)
+    assert (project.root / PARSE_CACHE).is_file()
+    place = project.content_dir / "places" / "heilongjiang.yaml"
+    place.write_text(place.read_text("utf-8").replace("kind: province", "kind: town"), "utf-8")
+    parsed: list[str] = []
+    parse = load.parse_yaml_file
+    monkeypatch.setattr(
+        load, "parse_yaml_file", lambda text, shown, kind: (parsed.append(shown), parse(text, shown, kind))[1]
+    )
+
+    def tree() -> dict[str, str]:
+        files = sorted(p for p in project.root.rglob("*") if p.is_file())
+        return {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    before = tree()
+    assert main(["-f", str(project.config_file), "check"]) == 1
+    assert parsed == ["content/places/heilongjiang.yaml"]
+    assert "content/places/heilongjiang.yaml:5:7: error:" in capsys.readouterr().err
+    assert tree() == before
+    parsed.clear()
+    assert main(["-f", str(project.config_file), "check", "--no-cache"]) == 1
+    yaml_files = [
+        f"content/{p.relative_to(project.content_dir).as_posix()}"
+        for _, p in content_files(project.content_dir)
+        if p.suffix == ".yaml"
+    ]
+    assert sorted(parsed) == sorted(yaml_files) and len(parsed) > 1  # every YAML file again
