@@ -1,11 +1,13 @@
 """Time a clean ``ksite build`` and a rebuild after one brief changes, on a synthetic corpus.
 
-    .venv/bin/python benchmarks/incremental.py [--n 1000] [--pdf]
+    .venv/bin/python benchmarks/incremental.py [--n 1000] [--pdf] [--rebuilds 1]
 
 Prints, for both builds, the pages rendered and reused and the seconds of each stage from
 ksite's own report: ksite's work (check, render, search index, link check) apart from MkDocs'
-share (the shell's time less ksite's steps inside it). Target for the rebuild: under 2 s of
-ksite's own work, plus MkDocs' unavoidable share, which is reported separately.
+share (the shell's time less ksite's steps inside it), and the time to publish the new site
+(two renames, and removing the previous site, which plain MkDocs also does before it writes).
+Target for the rebuild: under 2 s of ksite's own work, plus MkDocs' unavoidable share, which
+is reported separately. With ``--rebuilds K`` the verdict is on the median of K rebuilds.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -47,17 +50,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--n", type=int, default=1000, help="synthetic products (and records)")
     parser.add_argument("--pdf", action="store_true", help="make PDF briefs too (slow when cold)")
+    parser.add_argument(
+        "--rebuilds", type=int, default=1, help="rebuilds, each after a change to another brief"
+    )
     args = parser.parse_args()
     root = OUT / f"incremental-{args.n}"
     shutil.rmtree(root, ignore_errors=True)
     make_corpus(root, args.n)
-    clean = build(root, args.pdf)
-    brief = sorted((root / "content" / "knowledge").glob("*.md"))[0]
-    text = brief.read_text("utf-8")
-    brief.write_text(
-        re.sub(r"^title: (.*)$", r"title: \1 (revised)", text, count=1, flags=re.MULTILINE), "utf-8"
-    )
-    again = build(root, args.pdf)
+    runs = [("clean", build(root, args.pdf))]
+    briefs = sorted((root / "content" / "knowledge").glob("*.md"))
+    for number in range(args.rebuilds):
+        brief = briefs[number % len(briefs)]
+        text = brief.read_text("utf-8")
+        brief.write_text(
+            re.sub(r"^title: (.*)$", r"title: \1 (revised)", text, count=1, flags=re.MULTILINE), "utf-8"
+        )
+        runs.append((f"after {brief.stem[-5:]} changed", build(root, args.pdf)))
     columns = (
         "pages",
         "rendered",
@@ -68,16 +76,21 @@ def main() -> int:
         "links",
         "ksite own",
         "mkdocs",
+        "publish",
         "total",
     )
-    print(f"N = {args.n} products and records; changed {brief.name}")
-    print(f"{'build':<22}" + "".join(f"{c:>13}" for c in columns))
-    for name, figures in (("clean", clean), ("after one brief", again)):
-        print(f"{name:<22}" + "".join(f"{figures.get(c, 0.0):>13.2f}" for c in columns))
-    verdict = "PASS" if again["ksite own"] < 2.0 else "FAIL"
+    print(f"N = {args.n} products and records")
+    print(f"{'build':<24}" + "".join(f"{c:>13}" for c in columns))
+    for name, figures in runs:
+        print(f"{name:<24}" + "".join(f"{figures.get(c, 0.0):>13.2f}" for c in columns))
+    rebuilds = [figures for _, figures in runs[1:]]
+    own = statistics.median(f["ksite own"] for f in rebuilds)
+    verdict = "PASS" if own < 2.0 else "FAIL"
     print(
-        f"{verdict}: rebuild's own work {again['ksite own']:.2f}s (target < 2 s); "
-        f"MkDocs' share {again['mkdocs']:.2f}s"
+        f"{verdict}: rebuild's own work {own:.2f}s, median of {len(rebuilds)} (target < 2 s); "
+        f"MkDocs' share {statistics.median(f['mkdocs'] for f in rebuilds):.2f}s; publish (moving the "
+        f"new site in, removing the old one: none in CI's fresh checkout) "
+        f"{statistics.median(f.get('publish', 0.0) for f in rebuilds):.2f}s"
     )
     return 0
 

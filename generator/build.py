@@ -230,7 +230,11 @@ def _build_checked(
             tell(f"checking {report.external} external links")
             report.warnings += check_external_links(staging, links=links)
         report.pages = sum(1 for name in links.files if posixpath.basename(name) == "index.html")
+        mark = time.perf_counter()
         _swap(staging, config.site_dir)
+        # Mostly removing the previous site (a fresh checkout has none), as MkDocs does before it
+        # writes one; reported apart from ksite's own steps.
+        report.seconds["publish"] = time.perf_counter() - mark
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

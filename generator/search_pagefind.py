@@ -6,16 +6,16 @@ browser fetches as a query needs them, so the first search stays light however l
 is. ksite hands it one synthetic HTML document per page (:func:`generator.search.document_html`)
 rather than letting it crawl the site, so page chrome never reaches the index.
 
-The documents are written to a temporary folder laid out like the site (``knowledge/x/index.html``
-gives the result URL ``/knowledge/x/``) and the binary indexes that folder in one run, in the
-background while MkDocs builds (:func:`start_pagefind`). (The
-package's Python API talks to the binary one document at a time and polls every 100 ms: half a
-minute for 300 pages.)
+The documents are written flat into a temporary folder (each carries its page's URL as
+metadata) and the binary indexes that folder in one run, in the background while MkDocs builds
+(:func:`start_pagefind`). (The package's Python API talks to the binary one document at a time
+and polls every 100 ms: half a minute for 300 pages.)
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import shutil
 import subprocess
@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import offload
 from .search import SearchEntry
 
 BUNDLE_DIR = "pagefind"
@@ -66,26 +67,29 @@ def start_pagefind(entries: Sequence[SearchEntry], lang: str, site_dir: Path) ->
     The MkDocs adapter starts it as soon as the pages are rendered and collects it after MkDocs
     has written the site: Pagefind (a separate, compiled process) indexes while MkDocs renders
     the theme around each page, on another core. The documents go to a temporary folder
-    (in memory when there is room, see :func:`_scratch_dir`), removed when Pagefind is done.
+    (in memory when there is room, see :func:`_scratch_dir`), removed when Pagefind is done;
+    they are written there by the process that then becomes Pagefind
+    (:mod:`generator.offload`), so here only one file of all of them is written.
     """
     binary = pagefind_binary()
-    pages = [(entry.url, entry.html.encode("utf-8")) for entry in entries]
-    size = sum(len(h) for _, h in pages)
+    documents = [(document_name(entry.url), entry.html.encode("utf-8")) for entry in entries]
+    size = sum(len(html) for _, html in documents)
     tmp = Path(tempfile.mkdtemp(prefix="ksite-pagefind-", dir=_scratch_dir(size)))
     target = site_dir / BUNDLE_DIR
     try:
         source = tmp / "documents"
         source.mkdir()
-        for url, html in pages:
-            with open(source / document_name(url), "wb") as file:
-                file.write(html)
+        pack = tmp / "documents.marshal"
+        pack.write_bytes(marshal.dumps(documents))
         if target.exists():
             shutil.rmtree(target)
-        argv = [str(binary), "--site", str(source), "--output-path", str(target.resolve())]
+        pagefind = [str(binary), "--site", str(source), "--output-path", str(target.resolve())]
+        # A helper process writes the documents, then becomes Pagefind (see generator.offload).
+        helper = offload.command("write-documents", str(pack), str(source))
         # Its messages go to a file: a pipe nobody reads until the end could fill and stall it.
         with (tmp / "messages.txt").open("w") as messages:
             process = subprocess.Popen(
-                [*argv, "--force-language", lang, "--silent"],
+                [*helper, *pagefind, "--force-language", lang, "--silent"],
                 stdout=messages,
                 stderr=subprocess.STDOUT,
                 cwd=tmp,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.checklinks import check_site, page_digest
 
 A = '<html><body><a href="b.html#part">b</a> <img src="pic.png"> <a href="https://example.org/">x</a></body></html>'
@@ -104,3 +106,37 @@ def test_digests_from_the_writer_spare_reading_pages(tmp_path: Path) -> None:
     assert check_site(site, memo=memo, digests=written)[2] == 0  # the writer said: unchanged
     written["c.html"] = page_digest(changed.encode())
     assert check_site(site, memo=memo, digests=written)[2] == 1
+
+
+def test_the_page_hasher_hashes_each_file_in_a_helper_process(tmp_path: Path) -> None:
+    from generator.checklinks import PageHasher
+
+    site = write_site(tmp_path / "site", a=A, b=B, c=C)
+    hasher = PageHasher(site)
+    for name in ("a.html", "b.html", "c.html", "gone.html", "odd\nname.html"):
+        hasher.add(name)  # gone.html was never written; a newline cannot travel: both left out
+    assert hasher.digests() == {
+        n: page_digest((site / n).read_bytes()) for n in ("a.html", "b.html", "c.html")
+    }
+
+
+def test_a_failed_or_cancelled_page_hasher_gives_no_digests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without digests the link check reads every page itself, so a broken helper costs time,
+    never a missed link."""
+    import sys
+
+    from generator import offload
+    from generator.checklinks import PageHasher
+
+    site = write_site(tmp_path / "site", a=A)
+    monkeypatch.setattr(offload, "command", lambda *a: [sys.executable, "-c", "import sys; sys.exit(3)"])
+    failing = PageHasher(site)
+    failing.add("a.html")
+    assert failing.digests() == {}
+    monkeypatch.undo()
+    cancelled = PageHasher(site)
+    cancelled.add("a.html")
+    cancelled.cancel()
+    assert cancelled._process.returncode is not None

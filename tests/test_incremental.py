@@ -210,3 +210,16 @@ def test_related_lists_are_kept_while_what_ranks_them_is_unchanged(tmp_path: Pat
     brief.write_text(brief.read_text("utf-8").replace("topics: [innovation, ", "topics: ["), "utf-8")
     retopiced, _ = load_site(config)
     assert load_related(retopiced, tmp_path / "cache") != inputs and retopiced.related_lists() == {}
+
+
+def test_the_adapter_reports_the_hash_of_every_page_it_wrote(project: ProjectConfig, tmp_path: Path) -> None:
+    """The link check trusts these hashes to skip unchanged pages, so each must be that of the
+    file as written, in both languages (MkDocs writes a page after the event that sees it)."""
+    from generator.checklinks import page_digest
+
+    site, _ = load_site(project)
+    staging = tmp_path / "staging"
+    report = build_into(project, staging, site, pdf=False)
+    pages = {p.relative_to(staging).as_posix() for p in staging.rglob("index.html")}
+    assert set(report.digests) == pages and any(name.startswith("zh/") for name in pages)
+    assert report.digests == {name: page_digest((staging / name).read_bytes()) for name in pages}

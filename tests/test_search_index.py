@@ -161,12 +161,11 @@ def test_pagefind_documents_go_to_memory_only_with_room(monkeypatch: pytest.Monk
 def test_a_cancelled_pagefind_run_leaves_nothing_behind(tmp_path: Path) -> None:
     """A build that fails while Pagefind indexes in the background stops it and removes its
     documents (which may sit in /dev/shm)."""
-    from generator.search_pagefind import document_name, start_pagefind
+    from generator.search_pagefind import start_pagefind
 
     docs = [SearchDocument(f"page-{i}/", "en", f"Page {i}", "page", "", "", ()) for i in range(50)]
     run = start_pagefind([SearchEntry.of(d) for d in docs], "en", tmp_path / "site")
-    assert (run.tmp / "documents" / document_name("page-7/")).is_file()
-    run.cancel()
+    run.cancel()  # while its documents are still being written, or Pagefind is running
     assert run.process.returncode is not None
     assert not run.tmp.exists()
 
@@ -244,6 +243,7 @@ def test_documents_are_written_flat_and_carry_their_page_url(tmp_path: Path) -> 
 
     entries = [SearchEntry.of(d) for d in documents("en").values()]
     run = start_pagefind(entries, "en", tmp_path / "site")
+    assert run.process.wait() == 0  # the documents stay until finish()
     written = sorted(p.name for p in (run.tmp / "documents").iterdir())
     assert written == sorted(document_name(e.url) for e in entries) and len(set(written)) == len(entries)
     home = (run.tmp / "documents" / document_name("")).read_text("utf-8")
@@ -252,3 +252,22 @@ def test_documents_are_written_flat_and_carry_their_page_url(tmp_path: Path) -> 
     assert 'data-pagefind-meta="path">knowledge/planning-beyond-2020/</p>' in brief
     run.finish()
     assert not run.tmp.exists() and (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_the_document_writer_writes_plain_names_only(tmp_path: Path) -> None:
+    """The helper that writes Pagefind's documents (in a process of its own) writes each pair
+    of its pack as a file, and refuses a name that would leave its folder."""
+    import marshal
+
+    from generator.offload import write_documents
+
+    pack, folder = tmp_path / "pack", tmp_path / "documents"
+    folder.mkdir()
+    documents = [("a.html", b"<p>a</p>"), ("b.html", "<p>\u54c8\u5c14\u6ee8</p>".encode() * 10_000)]
+    pack.write_bytes(marshal.dumps(documents))
+    assert write_documents(str(pack), str(folder)) == 2
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == dict(documents)
+    pack.write_bytes(marshal.dumps([("../escape.html", b"x")]))
+    with pytest.raises(ValueError, match="not a plain file name"):
+        write_documents(str(pack), str(folder))
+    assert not (tmp_path / "escape.html").exists()

@@ -1,0 +1,92 @@
+"""Work that ksite hands to a helper process, to run on another core while MkDocs builds.
+
+    python -I -S offload.py write-documents PACK FOLDER PAGEFIND [ARGUMENT...]
+    python -I -S offload.py hash-pages ROOT
+
+MkDocs renders the site on one thread for most of a build. Two jobs of ksite's that are all
+system calls and hashing ran on that thread too and cost it a quarter of a second each at
+N = 1,000 products; a thread of ksite's own did not help, since handing the interpreter lock
+back and forth for every page cost the builder about as much. So a helper process does them:
+
+- ``write-documents`` writes Pagefind's input documents, then becomes Pagefind (see
+  :func:`generator.search_pagefind.start_pagefind`). PACK is a :mod:`marshal` file of
+  ``(file name, bytes)`` pairs, each written as a file of FOLDER.
+- ``hash-pages`` reads lines on its standard input, each the path under ROOT of a page MkDocs
+  has written, and at the end of its input writes a marshal ``{path: digest}`` of the files'
+  :func:`digest` on its standard output (see :class:`generator.checklinks.PageHasher`).
+
+Standard library only, and run with ``-I -S``, so it starts in milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from typing import BinaryIO
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def command(*arguments: str) -> list[str]:
+    """The command line that runs this module's ``arguments`` in a helper process."""
+    return [sys.executable, "-I", "-S", os.path.abspath(__file__), *arguments]
+
+
+def write_documents(pack: str, folder: str) -> int:
+    """Write each document of ``pack`` into ``folder``; returns how many."""
+    with open(pack, "rb") as file:
+        documents: list[tuple[str, bytes]] = marshal.load(file)
+    for name, data in documents:
+        if os.sep in name or (os.altsep and os.altsep in name) or name.startswith("."):
+            raise ValueError(f"not a plain file name: {name!r}")
+        descriptor = os.open(os.path.join(folder, name), _FLAGS, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+    return len(documents)
+
+
+def digest(data: bytes) -> str:
+    """The hash that tells a changed page from an unchanged one (SHA-1: change detection of
+    the build's own output, not security, and the quickest of hashlib's here)."""
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def hash_pages(root: str, lines: BinaryIO) -> dict[str, str]:
+    """The digest of each file under ``root`` listed in ``lines`` (UTF-8, one path per line);
+    files that cannot be read are left out."""
+    digests: dict[str, str] = {}
+    for line in lines:
+        name = line.decode("utf-8").rstrip("\n")
+        try:
+            with open(os.path.join(root, name), "rb") as file:
+                digests[name] = digest(file.read())
+        except OSError:
+            continue
+    return digests
+
+
+def main(argv: Sequence[str]) -> int:
+    if argv[:1] == ["hash-pages"] and len(argv) == 2:
+        sys.stdout.buffer.write(marshal.dumps(hash_pages(argv[1], sys.stdin.buffer)))
+        return 0
+    if argv[:1] == ["write-documents"] and len(argv) >= 4:
+        pack, folder, *command = argv[1:]
+        write_documents(pack, folder)
+        sys.stdout.flush()
+        if os.name == "posix":
+            os.execv(command[0], command)  # cancelling the build then stops Pagefind itself
+        return subprocess.call(command)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
