@@ -10,6 +10,7 @@ import gc
 import os
 import posixpath
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import TemplateError
 
+from . import offload
 from .check import checked_site, template_problem
 from .checklinks import check_external_links, check_site
 from .config import ProjectConfig
@@ -73,6 +75,9 @@ class BuildReport:
     """Distinct external URLs the site links to (fetched only with ``--check-external``)."""
     link_pages: int = 0
     """Pages whose links were checked (with a link memo, those that changed)."""
+    removal: subprocess.Popen[bytes] | None = None
+    """The process removing the previous site in the background, if there was one (see
+    :func:`remove_in_background`); the build does not wait for it."""
 
 
 def site_info(config: ProjectConfig, lang: str | None = None) -> SiteInfo:
@@ -231,17 +236,17 @@ def _build_checked(
             report.warnings += check_external_links(staging, links=links)
         report.pages = sum(1 for name in links.files if posixpath.basename(name) == "index.html")
         mark = time.perf_counter()
-        _swap(staging, config.site_dir)
-        # Mostly removing the previous site (a fresh checkout has none), as MkDocs does before it
-        # writes one; reported apart from ksite's own steps.
+        if _swap(staging, config.site_dir):
+            report.removal = remove_in_background(config.site_dir)
         report.seconds["publish"] = time.perf_counter() - mark
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def _swap(staging: Path, site_dir: Path) -> None:
-    """Replace ``site_dir`` by ``staging`` with two renames, restoring the old one on failure."""
+def _swap(staging: Path, site_dir: Path) -> bool:
+    """Replace ``site_dir`` by ``staging`` with two renames, restoring the old one on failure;
+    the old one is left beside it (see :func:`_old_sites`). Whether there was an old one."""
     backup = None
     if site_dir.exists():
         backup = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
@@ -253,5 +258,33 @@ def _swap(staging: Path, site_dir: Path) -> None:
         if backup is not None:
             os.replace(backup, site_dir)
         raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
+    return backup is not None
+
+
+def _old_sites(site_dir: Path) -> list[Path]:
+    return sorted(site_dir.parent.glob(f".{site_dir.name}-old-*"))
+
+
+def remove_in_background(site_dir: Path) -> subprocess.Popen[bytes] | None:
+    """Remove the previous sites swapped out of ``site_dir`` (this build's, and any left by an
+    interrupted removal) in a helper process that outlives the build, so ``ksite build``
+    returns as soon as the new site is in place.
+
+    Removing 5,000 page folders took 2-3.5 s at N = 1,000 right after writing the new ones:
+    longer than all of ksite's own work on a rebuild. The folder is hidden
+    (``.site-old-<pid>``) and gone a few seconds later; CI's fresh checkout has none. If no
+    helper can be started, it is removed here and None returned.
+    """
+    folders = _old_sites(site_dir)
+    try:
+        return subprocess.Popen(
+            offload.command("remove-trees", *map(str, folders)),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not stopped by a Ctrl-C meant for the next command
+        )
+    except OSError:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        return None

@@ -2,6 +2,7 @@
 
     python -I -S offload.py write-documents PACK FOLDER PAGEFIND [ARGUMENT...]
     python -I -S offload.py hash-pages ROOT
+    python -I -S offload.py remove-trees FOLDER...
 
 MkDocs renders the site on one thread for most of a build. Two jobs of ksite's that are all
 system calls and hashing ran on that thread too and cost it a quarter of a second each at
@@ -14,6 +15,8 @@ back and forth for every page cost the builder about as much. So a helper proces
 - ``hash-pages`` reads lines on its standard input, each the path under ROOT of a page MkDocs
   has written, and at the end of its input writes a marshal ``{path: digest}`` of the files'
   :func:`digest` on its standard output (see :class:`generator.checklinks.PageHasher`).
+- ``remove-trees`` removes the previous site once the new one is in place, after ``ksite
+  build`` has returned (see :func:`generator.build.remove_in_background`).
 
 Standard library only, and run with ``-I -S``, so it starts in milliseconds.
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -76,6 +80,10 @@ def hash_pages(root: str, lines: BinaryIO) -> dict[str, str]:
 def main(argv: Sequence[str]) -> int:
     if argv[:1] == ["hash-pages"] and len(argv) == 2:
         sys.stdout.buffer.write(marshal.dumps(hash_pages(argv[1], sys.stdin.buffer)))
+        return 0
+    if argv[:1] == ["remove-trees"]:
+        for folder in argv[1:]:
+            shutil.rmtree(folder, ignore_errors=True)
         return 0
     if argv[:1] == ["write-documents"] and len(argv) >= 4:
         pack, folder, *command = argv[1:]

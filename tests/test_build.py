@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,22 @@ def test_successful_rebuild_replaces_site(project: ProjectConfig) -> None:
     assert report.pages > 0
     page = project.site_dir / "knowledge" / "innovation-enabling-systems" / "index.html"
     assert "A changed title" in page.read_text("utf-8")
+    assert report.removal is not None and report.removal.wait(timeout=60) == 0  # the old site
     assert leftovers(project) == []
+
+
+def test_previous_sites_are_removed_after_the_build_returns(project: ProjectConfig) -> None:
+    """The site swapped out is removed by a helper process that outlives the build, with any
+    that an interrupted removal left behind; the new site is complete before it starts."""
+    stale = project.site_dir.parent / f".{project.site_dir.name}-old-99999999"
+    (stale / "knowledge").mkdir(parents=True)
+    (stale / "knowledge" / "index.html").write_text("left by a killed removal", "utf-8")
+    report = build(project, build_into)
+    assert (project.site_dir / "index.html").is_file()
+    assert report.removal is not None and report.removal.wait(timeout=60) == 0
+    assert leftovers(project) == []
+    first_build_had_no_site = build(replace(project, site_dir=project.root / "elsewhere"), build_into)
+    assert first_build_had_no_site.removal is None
 
 
 def test_content_error_lists_every_problem(project: ProjectConfig) -> None:
