@@ -4,10 +4,11 @@
     python -I -S offload.py hash-pages ROOT
     python -I -S offload.py remove-trees FOLDER...
 
-MkDocs renders the site on one thread for most of a build. Two jobs of ksite's that are all
-system calls and hashing ran on that thread too and cost it a quarter of a second each at
-N = 1,000 products; a thread of ksite's own did not help, since handing the interpreter lock
-back and forth for every page cost the builder about as much. So a helper process does them:
+MkDocs renders the site on one thread for most of a build. Jobs of ksite's that are all system
+calls and hashing ran on that thread too: at N = 1,000 products, a quarter of a second each for
+the first two below and 2-3.5 s for the third. A thread of ksite's own did not help, since
+handing the interpreter lock back and forth for every page cost the builder about as much. So a
+helper process does them:
 
 - ``write-documents`` writes Pagefind's input documents, then becomes Pagefind (see
   :func:`generator.search_pagefind.start_pagefind`). PACK is a :mod:`marshal` file of
@@ -86,12 +87,12 @@ def main(argv: Sequence[str]) -> int:
             shutil.rmtree(folder, ignore_errors=True)
         return 0
     if argv[:1] == ["write-documents"] and len(argv) >= 4:
-        pack, folder, *command = argv[1:]
+        pack, folder, *pagefind = argv[1:]
         write_documents(pack, folder)
         sys.stdout.flush()
         if os.name == "posix":
-            os.execv(command[0], command)  # cancelling the build then stops Pagefind itself
-        return subprocess.call(command)
+            os.execv(pagefind[0], pagefind)  # cancelling the build then stops Pagefind itself
+        return subprocess.call(pagefind)
     print(__doc__, file=sys.stderr)
     return 2
 
