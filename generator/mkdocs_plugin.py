@@ -261,7 +261,10 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Have each page hashed once MkDocs has written it (it writes a page after this event,
-        so the one before is due now), for the link check (see :class:`PageHasher`)."""
+        so the one before is due now), for the link check (see :class:`PageHasher`) that
+        ``ksite build`` runs next; plain ``mkdocs build`` and ``serve`` have none."""
+        if self.preloaded is None:
+            return output
         started = time.perf_counter()
         if self.hasher is None:
             self.hasher = PageHasher(Path(config.site_dir))

@@ -217,4 +217,3 @@ def test_related_lists_are_kept_while_what_ranks_them_is_unchanged(tmp_path: Pat
     brief.write_text(brief.read_text("utf-8").replace("topics: [innovation, ", "topics: ["), "utf-8")
     retopiced, _ = load_site(config)
     assert load_related(retopiced, tmp_path / "cache") != inputs and retopiced.related_lists() == {}
-
