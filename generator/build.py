@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import posixpath
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateError
 
 from . import offload
-from .check import checked_site, template_problem
+from .check import checked_site, collector_paused, template_problem
 from .checklinks import check_external_links, check_site
 from .config import ProjectConfig
 from .errors import ContentError, Problem, has_errors
@@ -164,16 +165,11 @@ def build(
     tell = progress or (lambda stage: None)
     tell("checking content and templates")
     parsed = ParseCache.read(parse_cache) if parse_cache is not None else None
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         site, problems = checked_site(config, parsed)
         # Frozen (see _build_checked) before the collector runs again: its first young
         # collection would otherwise walk the whole new model (60 ms at N = 1,000).
         gc.freeze()
-    finally:
-        if collecting:
-            gc.enable()
     try:
         if parsed is not None and parse_cache is not None:
             parsed.save(parse_cache)
@@ -244,21 +240,21 @@ def _build_checked(
             report.warnings += check_external_links(staging, links=links)
         report.pages = sum(1 for name in links.files if posixpath.basename(name) == "index.html")
         mark = time.perf_counter()
-        if _swap(staging, config.site_dir):
-            report.removal = remove_in_background(config.site_dir)
+        previous = _swap(staging, config.site_dir)
+        if previous is not None:
+            report.removal = remove_in_background(previous)
         report.seconds["publish"] = time.perf_counter() - mark
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def _swap(staging: Path, site_dir: Path) -> bool:
+def _swap(staging: Path, site_dir: Path) -> Path | None:
     """Replace ``site_dir`` by ``staging`` with two renames, restoring the old one on failure.
-    The old one is left beside it (see :func:`_old_sites`); returns whether there was one."""
+    Returns where the old one was moved (``.site-old-<pid>-<random>`` beside it), if any."""
     backup = None
     if site_dir.exists():
-        backup = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
-        shutil.rmtree(backup, ignore_errors=True)
+        backup = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}-{secrets.token_hex(4)}")
         os.replace(site_dir, backup)
     try:
         os.replace(staging, site_dir)
@@ -266,24 +262,36 @@ def _swap(staging: Path, site_dir: Path) -> bool:
         if backup is not None:
             os.replace(backup, site_dir)
         raise
-    return backup is not None
+    return backup
 
 
-def _old_sites(site_dir: Path) -> list[Path]:
-    return sorted(site_dir.parent.glob(f".{site_dir.name}-old-*"))
+def _abandoned(folder: Path) -> bool:
+    """Whether a swapped-out site's process (named in it) is gone, so no one else removes it
+    or may still restore it. Only POSIX can ask; elsewhere each build removes only its own."""
+    pid = folder.name.rsplit("-old-", 1)[-1].split("-")[0]
+    if os.name != "posix" or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
-def remove_in_background(site_dir: Path) -> subprocess.Popen[bytes] | None:
-    """Remove the previous sites swapped out of ``site_dir`` (this build's, and any left by an
-    interrupted removal) in a helper process that outlives the build, so ``ksite build``
-    returns as soon as the new site is in place.
+def remove_in_background(previous: Path) -> subprocess.Popen[bytes] | None:
+    """Remove the site this build swapped out (and any that an interrupted removal left, whose
+    process is gone) in a helper process that outlives the build, so ``ksite build`` returns
+    as soon as the new site is in place.
 
     Removing 5,000 page folders took 2-3.5 s at N = 1,000 right after writing the new ones:
     longer than all of ksite's own work on a rebuild. The folder is hidden
-    (``.site-old-<pid>``) and gone a few seconds later; CI's fresh checkout has none. If no
-    helper can be started, it is removed here and None returned.
+    (``.site-old-<pid>-<random>``) and gone a few seconds later; CI's fresh checkout has none.
+    If no helper can be started, it is removed here and None returned.
     """
-    folders = _old_sites(site_dir)
+    left = previous.parent.glob(f"{previous.name.rsplit('-old-', 1)[0]}-old-*")
+    folders = [previous, *sorted(f for f in left if f != previous and _abandoned(f))]
     try:
         return subprocess.Popen(
             offload.command("remove-trees", *map(str, folders)),

@@ -21,7 +21,7 @@ from .validate import validate_documents
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while the model is built.
 
     Loading makes millions of small objects and no cycles; each automatic collection walks the
@@ -42,7 +42,7 @@ def load_site(
 ) -> tuple[LinkedSite, list[Problem]]:
     """Load, validate and link the content; every problem of every file is returned. Files
     unchanged since they went into ``parse_cache`` are not parsed again."""
-    with _collector_paused():
+    with collector_paused():
         return _load_site(config, parse_cache)
 
 

@@ -283,7 +283,7 @@ def check_site(
         digest = digests.get(name) if digests is not None else None
         if digest is None:
             raw = (site_dir / name).read_bytes()
-            digest = page_digest(raw)
+            digest = page_digest(raw) if memo is not None else ""  # without a memo, never compared
             if name not in previous or previous[name].digest != digest:
                 scans[name] = scan_html(raw.decode("utf-8", errors="replace"))
         digest_of[name] = digest

@@ -48,6 +48,8 @@ from .templating import make_environment
 log = logging.getLogger("mkdocs.plugins.ksite")
 ASSET_DIR = "assets/ksite"
 PAGE_CACHE = ".ksite-cache/pages"
+TEMPLATE_CACHE = ".ksite-cache/templates"
+"""Compiled templates (Jinja's bytecode cache), kept while the page cache is on."""
 SEARCH_FALLBACK = "search/ksite-fallback.js"
 """The compact search index for a copy opened from disk (see :mod:`generator.search`)."""
 _PACKAGE = resources.files("generator")
@@ -95,6 +97,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         """Hashes each page written, by its path in this language's tree (see on_post_page)."""
         self._unhashed: str | None = None
         """The page last handed to MkDocs, hashed once it is written."""
+        self._hashing_failed = False
         self.digests: dict[str, str] = {}
         """The hashes, once the build is done (on_post_build)."""
 
@@ -186,9 +189,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         self.page_cache = self._page_cache()
         try:
             try:
-                compiled_in = None
-                if self.config.page_cache_dir:  # compiled templates are kept beside the pages
-                    compiled_in = self.project.root / Path(self.config.page_cache_dir).parent / "templates"
+                compiled_in = self.project.root / TEMPLATE_CACHE if self.config.page_cache_dir else None
                 rendered = render_pages(self.project, site, self.lang, printer, self.page_cache, compiled_in)
                 self.pages = {p.src_uri: p for p in rendered}
             except ContentError as exc:
@@ -262,12 +263,17 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Have each page hashed once MkDocs has written it (it writes a page after this event,
         so the one before is due now), for the link check (see :class:`PageHasher`) that
-        ``ksite build`` runs next; plain ``mkdocs build`` and ``serve`` have none."""
-        if self.preloaded is None:
+        ``ksite build`` runs next with its memo; plain ``mkdocs build`` and ``serve`` have no
+        link check, ``--no-cache`` no memo."""
+        if self.preloaded is None or not self.config.page_cache_dir or self._hashing_failed:
             return output
         started = time.perf_counter()
         if self.hasher is None:
-            self.hasher = PageHasher(Path(config.site_dir))
+            try:
+                self.hasher = PageHasher(Path(config.site_dir))
+            except OSError:  # no helper process: the link check reads every page itself
+                self._hashing_failed = True
+                return output
         if self._unhashed is not None:
             self.hasher.add(self._unhashed)
         self._unhashed = page.file.dest_uri
@@ -295,6 +301,14 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             self.seconds["search index"] += time.perf_counter() - started
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._cancel_background()
+
+    def on_shutdown(self) -> None:
+        # Also after an interrupt (Ctrl-C), for which MkDocs runs no on_build_error: Pagefind's
+        # documents may sit in /dev/shm.
+        self._cancel_background()
+
+    def _cancel_background(self) -> None:
         self._cancel_pagefind()
         hasher, self.hasher, self._unhashed = self.hasher, None, None
         if hasher is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -136,16 +137,19 @@ def test_successful_rebuild_replaces_site(project: ProjectConfig) -> None:
 def test_previous_sites_are_removed_after_the_build_returns(project: ProjectConfig) -> None:
     """The site swapped out is removed by a helper process that outlives the build, with any
     that an interrupted removal left behind; the new site is complete before it starts."""
-    stale = project.site_dir.parent / f".{project.site_dir.name}-old-99999999"
+    stale = project.site_dir.parent / f".{project.site_dir.name}-old-99999999-0000"  # no such process
     (stale / "knowledge").mkdir(parents=True)
     (stale / "knowledge" / "index.html").write_text("left by a killed removal", "utf-8")
+    # A live process's swapped-out site is its own to restore or remove.
+    busy = project.site_dir.parent / f".{project.site_dir.name}-old-{os.getppid()}-0000"
+    busy.mkdir()
     report = build(project, build_into)
     assert (project.site_dir / "index.html").is_file()
     assert report.removal is not None and report.removal.wait(timeout=60) == 0
-    assert leftovers(project) == []
+    assert leftovers(project) == [busy.name]
     staging, nowhere = project.root / "staging", project.root / "first-site"
     staging.mkdir()
-    assert build_module._swap(staging, nowhere) is False  # nothing to remove: no helper started
+    assert build_module._swap(staging, nowhere) is None  # nothing to remove: no helper started
 
 
 def test_content_error_lists_every_problem(project: ProjectConfig) -> None:
