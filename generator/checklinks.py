@@ -265,7 +265,7 @@ def check_site(
 ) -> tuple[list[Problem], SiteLinks, int]:
     """:func:`check_site_links`, also returning the site's links and how many pages were
     checked. ``digests`` are :func:`page_digest` values the site's writer already knows (the
-    MkDocs adapter hashes each page as it is written), by path; other pages are read."""
+    MkDocs adapter has each page hashed once it is written), by path; other pages are read."""
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     known = LinkMemo.load(memo, base_path) if memo is not None else None
     previous = known.pages if known is not None else {}
