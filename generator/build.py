@@ -26,7 +26,7 @@ from jinja2 import TemplateError
 
 from . import offload
 from .check import checked_site, collector_paused, template_problem
-from .checklinks import check_external_links, check_site
+from .checklinks import check_external_links, check_site, list_links
 from .config import ProjectConfig
 from .errors import ContentError, Problem, has_errors
 from .i18n import Catalogue, load_catalogue
@@ -233,7 +233,7 @@ def _build_checked(
             if has_errors(link_problems):
                 raise ContentError(link_problems)
         else:
-            links = check_site(staging, base_path)[1]  # only to list the external links
+            links = list_links(staging)  # for the external links only
         report.external = len({url for _, url in links.external_links()})
         if check_external:
             tell(f"checking {report.external} external links")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import marshal
-import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -24,7 +22,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from . import __version__
+from . import __version__, marshalfile
 from .link import LinkedSite
 from .markdown import Heading
 from .render import RenderedPage
@@ -363,20 +361,11 @@ def load_related(site: LinkedSite, directory: Path) -> str:
     same inputs (ranking them is most of what the page keys of products cost); returns the
     inputs' hash, for :func:`save_related`."""
     inputs = site.related_inputs()
-    try:
-        kept_inputs, lists = marshal.loads((directory / RELATED).read_bytes())
-        if kept_inputs == inputs and isinstance(lists, dict):
-            site.add_related_lists(lists)
-    except (OSError, EOFError, ValueError, TypeError):
-        pass  # none kept, or unreadable: they are worked out again
+    kept = marshalfile.read(directory / RELATED)  # none kept, or unreadable: worked out again
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == inputs and isinstance(kept[1], dict):
+        site.add_related_lists(kept[1])
     return inputs
 
 
 def save_related(site: LinkedSite, directory: Path, inputs: str) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".{RELATED}.{os.getpid()}.tmp"
-    try:
-        tmp.write_bytes(marshal.dumps((inputs, site.related_lists())))
-        tmp.replace(directory / RELATED)
-    finally:
-        tmp.unlink(missing_ok=True)
+    marshalfile.write(directory / RELATED, (inputs, site.related_lists()))

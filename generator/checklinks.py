@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from . import offload
+from . import marshalfile, offload
 from .errors import Problem, error, warning
 
 _TAG = re.compile(r"<(a|link|img|script|source)\b([^>]*)>", re.IGNORECASE)
@@ -192,7 +192,7 @@ class LinkMemo:
     @classmethod
     def load(cls, path: Path, base_path: str) -> LinkMemo | None:
         try:
-            version, memo_base, files, entries = marshal.loads(path.read_bytes())
+            version, memo_base, files, entries = marshalfile.read(path)
             if version != _MEMO_FORMAT or memo_base != base_path:
                 return None
             pages = {name: PageLinks._make(entry) for name, entry in entries.items()}
@@ -202,13 +202,7 @@ class LinkMemo:
 
     def save(self, path: Path) -> None:
         entries = {name: tuple(page) for name, page in self.pages.items()}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_bytes(marshal.dumps((_MEMO_FORMAT, self.base_path, self.files, entries)))
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        marshalfile.write(path, (_MEMO_FORMAT, self.base_path, self.files, entries))
 
 
 _MEMO_FORMAT = f"ksite links 4 python {sys.version_info[0]}.{sys.version_info[1]}"
@@ -224,7 +218,7 @@ def check_external_links(
     import urllib.request
 
     where: dict[str, list[str]] = {}
-    for page, url in (links or check_site(site_dir)[1]).external_links():
+    for page, url in (links or list_links(site_dir)).external_links():
         if only_hosts is None or urlsplit(url).hostname in only_hosts:
             where.setdefault(url, []).append(page)
     problems: list[Problem] = []
@@ -246,15 +240,25 @@ def check_external_links(
     return problems
 
 
-def check_site_links(site_dir: Path, base_path: str = "/", memo: Path | None = None) -> list[Problem]:
-    """Broken internal links and anchors, each named with its page and line.
+def list_links(site_dir: Path) -> SiteLinks:
+    """Every file of the site and the external URLs of each page, checking nothing (for a build
+    run with ``--no-link-check``, which still reports and may fetch its external links)."""
+    files, _ = _listing(site_dir)
+    pages = {
+        name: PageLinks.make("", "", (), (), _external(scan_page(site_dir / name).links))
+        for name in sorted(files)
+        if name.endswith(".html")
+    }
+    return SiteLinks(files, pages)
 
-    ``base_path`` is the path of ``site_url`` (``/ta-54037/``): root-absolute links under it
-    point into the site, as MkDocs writes them on 404.html. With ``memo`` (a file), only pages
-    that changed since the last successful check there, or whose targets changed, are checked,
-    and the file is updated when no link is broken.
-    """
-    return check_site(site_dir, base_path, memo)[0]
+
+def _external(links: Iterable[tuple[str, str, int]]) -> dict[str, None]:
+    """The distinct URLs among ``links`` that leave the site, in order."""
+    return {url: None for _, url, _ in links if _leaves_site(url)}
+
+
+def _leaves_site(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https")
 
 
 def check_site(
@@ -263,9 +267,15 @@ def check_site(
     memo: Path | None = None,
     digests: Mapping[str, str] | None = None,
 ) -> tuple[list[Problem], SiteLinks, int]:
-    """:func:`check_site_links`, also returning the site's links and how many pages were
-    checked. ``digests`` are :func:`page_digest` values the site's writer already knows (the
-    MkDocs adapter has each page hashed once it is written), by path; other pages are read."""
+    """Broken internal links and anchors, each named with its page and line; with the site's
+    links and how many pages were checked.
+
+    ``base_path`` is the path of ``site_url`` (``/ta-54037/``): root-absolute links under it
+    point into the site, as MkDocs writes them on 404.html. With ``memo`` (a file), only pages
+    that changed since the last successful check there, or whose targets changed, are checked,
+    and the file is updated when no link is broken. ``digests`` are :func:`page_digest` values
+    the site's writer already knows (the MkDocs adapter has each page hashed once it is
+    written), by path; other pages are read."""
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     known = LinkMemo.load(memo, base_path) if memo is not None else None
     previous = known.pages if known is not None else {}
@@ -318,7 +328,7 @@ def check_site(
                 targets[target] = None
                 if fragment:
                     anchored[target] = None
-            elif urlsplit(url).scheme in ("http", "https"):
+            elif _leaves_site(url):
                 external[url] = None
         ids = _ids_digest(page_scan.ids)
         pages[page] = PageLinks.make(digest_of[page], ids, targets, anchored, external)

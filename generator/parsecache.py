@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import __version__
+from . import __version__, marshalfile
 from .load import RawDocument
 from .model import Markdown
 from .yamlsource import REJECTED, Path_, YamlDocument
@@ -57,10 +56,7 @@ class ParseCache:
     @classmethod
     def read(cls, path: Path) -> ParseCache:
         """The cache in ``path``; empty when it is missing, unreadable or of other versions."""
-        try:
-            data = marshal.loads(path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            return cls()
+        data = marshalfile.read(path)
         if isinstance(data, tuple) and len(data) == 2 and data[0] == FORMAT and isinstance(data[1], dict):
             return cls(entries=data[1])
         return cls()
@@ -107,13 +103,7 @@ class ParseCache:
                 kept[shown] = (document.digest, encoded)
         if kept == self.entries:
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_bytes(marshal.dumps((FORMAT, kept)))
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        marshalfile.write(path, (FORMAT, kept))
         self.entries = kept
         return True
 

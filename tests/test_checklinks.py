@@ -141,3 +141,22 @@ def test_a_failed_or_cancelled_page_hasher_gives_no_digests(
     cancelled.add("a.html")
     cancelled.cancel()
     assert cancelled._process.returncode != 0  # killed: closing its input would end it with 0
+
+
+def test_listing_links_checks_nothing_but_finds_what_the_check_finds(tmp_path: Path) -> None:
+    """For builds run with --no-link-check: the same files and external links, no verdict."""
+    from generator.checklinks import list_links
+
+    site = write_site(tmp_path / "site", a=A, b=B, c=C)
+    checked = check_site(site)[1]
+    listed = list_links(site)
+    assert listed.files == checked.files
+    assert (
+        list(listed.external_links())
+        == list(checked.external_links())
+        == [("a.html", "https://example.org/")]
+    )
+    (site / "c.html").write_text('<a href="nowhere.html">x</a> <a href="http://example.net/">y</a>', "utf-8")
+    assert check_site(site)[0] and ("c.html", "http://example.net/") in list(
+        list_links(site).external_links()
+    )
