@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -107,7 +107,7 @@ def brief_printer(config: ProjectConfig, cache_dir: Path) -> BriefPrinter:
         return load_catalogue(lang, config.templates_dir / "i18n", fallback=config.default_language)
 
     env = make_environment(config.templates_dir)
-    return BriefPrinter(env, site_info(config), catalogue, config.content_dir, cache_dir)
+    return BriefPrinter(env, cache(partial(site_info, config)), catalogue, config.content_dir, cache_dir)
 
 
 def render_pages(

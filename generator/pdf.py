@@ -60,7 +60,8 @@ class BriefPrinter:
     """Makes the PDF brief of a rendered page, or takes it from the cache."""
 
     env: Environment
-    info: SiteInfo
+    site: Callable[[str], SiteInfo]
+    """The site's settings as a language shows them (its name in the running footer)."""
     catalogue: Callable[[str], Catalogue]
     """The interface text of a language (page numbers, "as of", citation labels)."""
     content_dir: Path
@@ -103,7 +104,7 @@ class BriefPrinter:
         return self.env.get_template(TEMPLATE).render(
             t=catalogue.label,
             lang=page.lang,
-            site=self.info,
+            site=self.site(page.lang),
             title=page.title,
             kind=page.kind,
             key=page.key,
@@ -146,7 +147,7 @@ class BriefPrinter:
         site, and the versions of ksite and WeasyPrint."""
         parts = {
             "page": [page.url, page.title, page.lang, page.kind, page.key, page.html, repr(page.brief)],
-            "site": repr(self.info),
+            "site": repr(self.site(page.lang)),
             "labels": self.catalogue(page.lang).labels,
             "template": self._source(TEMPLATE),
             "stylesheet": self._source(STYLESHEET),

@@ -227,6 +227,25 @@ def test_cache_hit_takes_the_same_file_without_rendering(project: Path, tmp_path
     assert list((tmp_path / "cache").iterdir()) == [first.path]
 
 
+def test_a_brief_names_the_site_in_its_own_language(project: Path, tmp_path: Path) -> None:
+    from generator.config import load_config
+    from generator.pdf import css_string
+
+    config = load_config(project)
+    printer = brief_printer(config, tmp_path / "cache")
+    site = load_site(config)[0]
+    english = renderer_for(config, site, "en").product("resource-exhausted-cities-in-heilongjiang")
+    footers = {
+        page.lang: re.search(r"@bottom-left \{ content: (.*?); \}", printer.document(page))
+        for page in (chinese_page(project), english)
+    }
+    assert config.name_in("zh") != config.site_name
+    assert {lang: m and m[1] for lang, m in footers.items()} == {
+        "zh": css_string(config.name_in("zh")),
+        "en": css_string(config.site_name),
+    }
+
+
 def test_a_changed_print_template_makes_a_new_brief(project: Path, tmp_path: Path) -> None:
     from generator.config import load_config
 
