@@ -47,9 +47,9 @@ def load_site(
 
 
 def _load_site(config: ProjectConfig, parse_cache: ParseCache | None) -> tuple[LinkedSite, list[Problem]]:
-    documents, problems = load_content(config.content_dir, config.root, parse_cache)
-    loaded = {doc.path for doc in documents}
     files = list(content_files(config.content_dir))
+    documents, problems = load_content(files, config.root, parse_cache)
+    loaded = {doc.path for doc in documents}
     unreadable = (
         [(kind, path.stem) for kind, path in files if display_path(path, config.root) not in loaded]
         if len(loaded) < len(files)

@@ -109,21 +109,22 @@ def _facet(key: str, label: str, values: dict[str, FacetValue], order: Sequence[
     return Facet(key, label, tuple(values[k] for k in keys if k in values))
 
 
-def knowledge_list(pager: Pager, site: LinkedSite) -> FacetedList:
-    """The catalogue of every knowledge product, newest first, with its seven facets."""
+def knowledge_list(pager: Pager, site: LinkedSite, cards: Sequence[ProductCard]) -> FacetedList:
+    """The catalogue of every knowledge product, newest first (``cards``, in the order of
+    ``site.products_newest_first``), with its seven facets."""
     lib = site.library
     label = pager.catalogue.label
     several_projects = len({p.project for p in lib.products.values() if p.project}) > 1
     found: dict[str, dict[str, FacetValue]] = {k: {} for k in _KNOWLEDGE_FACETS}
     items = []
-    for product_id in site.products_newest_first:
+    for product_id, card in zip(site.products_newest_first, cards, strict=True):
         product = lib.products[product_id]
         values = _product_values(product)
         for key, keys in values:
             for value in keys:
                 if value not in found[key]:
                     found[key][value] = _product_value_label(pager, site, key, value, several_projects)
-        items.append(FacetedItem(values=values, card=pager.card(product)))
+        items.append(FacetedItem(values=values, card=card))
     type_order = list(pager.catalogue.vocabulary.get("type", {})) + sorted(found["type"])
     facets = (
         _facet("type", label("type"), found["type"], list(dict.fromkeys(type_order))),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,14 +79,15 @@ def content_files(content_dir: Path) -> Iterator[tuple[str, Path]]:
 
 
 def load_content(
-    content_dir: Path, root: Path, cache: ParseCache | None = None
+    content: Path | Sequence[tuple[str, Path]], root: Path, cache: ParseCache | None = None
 ) -> tuple[list[RawDocument], list[Problem]]:
-    """Read and parse every content file; problems of all files are returned together. Files
-    whose path and bytes are those of a document in ``cache`` are not parsed again, and the
-    others that parse cleanly are put in it."""
+    """Read and parse every content file (of a content folder, or listed by
+    :func:`content_files`); problems of all files are returned together. Files whose path and
+    bytes are those of a document in ``cache`` are not parsed again, and the others that parse
+    cleanly are put in it."""
     documents: list[RawDocument] = []
     problems: list[Problem] = []
-    for kind, path in content_files(content_dir):
+    for kind, path in content_files(content) if isinstance(content, Path) else content:
         doc, file_problems = _load_file(kind, path, root, cache)
         problems.extend(file_problems)
         if doc is not None:
@@ -123,11 +124,20 @@ def _load_file(
 
 
 def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes, unless it is too large to be content."""
-    with open(path, "rb") as file:
-        size = os.fstat(file.fileno()).st_size
+    """The file's bytes, unless it is too large to be content.
+
+    Plain descriptor calls: a buffered file object per file took twice as long over the
+    2,000 files of a rebuild, for bytes read in one go anyway."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
         if size <= MAX_BYTES:
-            return file.read(), []
+            chunks = []
+            while chunk := os.read(fd, max(size, 65536)):  # one read, and one that finds the end
+                chunks.append(chunk)
+            return b"".join(chunks), []
+    finally:
+        os.close(fd)
     return None, [
         error(
             shown,

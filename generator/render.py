@@ -338,7 +338,7 @@ class Renderer:
             self.catalogue.label("knowledge"),
             pager,
             products=cards,
-            catalogue=knowledge_list(pager, self.site),
+            catalogue=knowledge_list(pager, self.site, cards),
         )
 
     def product(self, product_id: str) -> RenderedPage:

@@ -46,7 +46,18 @@ class SearchIndexError(RuntimeError):
 
 
 def pagefind_binary() -> Path:
-    """The Pagefind executable that the ``pagefind`` package finds (extended build first)."""
+    """The Pagefind executable that the ``pagefind`` package finds (extended build first).
+
+    The extended build's own package is asked first, unless ``PAGEFIND_BINARY_PATH`` names
+    another binary: the ``pagefind`` package's lookup imports asyncio, a tenth of a second of
+    every build."""
+    if not os.environ.get("PAGEFIND_BINARY_PATH"):
+        try:
+            from pagefind_bin_extended import get_executable as extended_build
+
+            return Path(extended_build())
+        except (ImportError, OSError):
+            pass  # not installed that way: the package's full lookup below
     try:
         from pagefind.service import get_executable
     except ImportError as exc:

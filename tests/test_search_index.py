@@ -158,6 +158,24 @@ def test_pagefind_documents_go_to_memory_only_with_room(monkeypatch: pytest.Monk
     assert search_pagefind._scratch_dir(10_000_000) is None  # an explicit choice wins
 
 
+def test_the_extended_binary_is_found_and_an_explicit_one_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The binary comes from the extended build's package without pagefind.service's lookup
+    (which imports asyncio), unless PAGEFIND_BINARY_PATH names another, as that lookup does."""
+    import sys
+
+    from generator.search_pagefind import pagefind_binary
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    monkeypatch.delitem(sys.modules, "pagefind.service", raising=False)
+    found = pagefind_binary()
+    assert found.name == "pagefind_extended" and found.is_file()
+    assert "pagefind.service" not in sys.modules
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "my-pagefind"))
+    assert pagefind_binary() == tmp_path / "my-pagefind"
+
+
 def test_a_cancelled_pagefind_run_leaves_nothing_behind(tmp_path: Path) -> None:
     """A build that fails while Pagefind indexes in the background stops it and removes its
     documents (which may sit in /dev/shm)."""
