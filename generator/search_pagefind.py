@@ -36,9 +36,9 @@ UNUSED = (
     "pagefind-modular-ui.css",
     "pagefind-component-ui.js",
     "pagefind-component-ui.css",
-    "pagefind-highlight.js",
 )
-"""Pagefind's own search interfaces: ksite shows results in Material's search box instead."""
+"""Pagefind's own search interfaces: ksite shows results in Material's search box instead
+(``pagefind-highlight.js`` stays: it marks the searched words on the page a result opens)."""
 
 
 class SearchIndexError(RuntimeError):

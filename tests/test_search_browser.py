@@ -131,8 +131,24 @@ def test_results_link_to_the_page(base_url: str, chinese: Any) -> None:
     results = search(chinese, "融资")
     target = next(r["href"] for r in results if r["title"] == SME_NOTE_ZH)
     chinese.click(f".md-search-result__link[href='{target}']")
-    chinese.wait_for_url(base_url + "zh/knowledge/smes-and-green-industries/")
+    chinese.wait_for_url(base_url + "zh/knowledge/smes-and-green-industries/?h=%E8%9E%8D%E8%B5%84")
     assert SME_NOTE_ZH in chinese.inner_text("article h1")
+
+
+def test_the_page_a_result_opens_marks_the_searched_words(base_url: str, english: Any) -> None:
+    """search.highlight (mkdocs.yml): each word of the query is marked in the article, in any
+    case, and only there."""
+    results = search(english, "SME finance")
+    target = next(r["href"] for r in results if r["title"] == SME_NOTE_EN)
+    assert target.endswith("/knowledge/smes-and-green-industries/?h=SME&h=finance")
+    english.click(f".md-search-result__link[href='{target}']")
+    english.wait_for_selector("article[data-ksite-marked]")
+    marked = english.locator("mark.ksite-highlight").all_inner_texts()
+    assert {word.casefold() for word in marked} == {"sme", "finance"}
+    assert english.locator("article mark.ksite-highlight").count() == len(marked)
+    english.goto(base_url + "knowledge/smes-and-green-industries/")  # not from a search: no marks
+    english.wait_for_load_state("load")
+    assert english.locator("mark.ksite-highlight").count() == 0
 
 
 def test_keyboard_opens_and_closes_search(english: Any) -> None:

@@ -25,6 +25,7 @@
   var root = new URL((config.base || ".").replace(/\/?$/, "/"), location.href);
   var fromDisk = location.protocol === "file:";
   var PAGE = 10;
+  var HIGHLIGHT = (config.features || []).indexOf("search.highlight") !== -1;
 
   var engine = null; // a promise of {name, search(query) -> Promise<{total, more(from, to)}>}
   var sequence = 0;
@@ -49,6 +50,38 @@
     var target = new URL(url.replace(/^\//, ""), root).href;
     if (fromDisk && /\/$/.test(target)) target += "index.html";
     return target;
+  }
+
+  /* With Material's search.highlight feature, a result link carries the words searched
+   * (?h=one&h=two), and the page it opens marks them (see markSearchedWords); not from disk,
+   * where nothing would mark them. */
+  function resultHref(url) {
+    var target = href(url);
+    var words = HIGHLIGHT && !fromDisk && asked ? asked.split(/\s+/).filter(Boolean) : [];
+    if (!words.length) return target;
+    var link = new URL(target);
+    words.forEach(function (word) {
+      link.searchParams.append("h", word);
+    });
+    return link.href;
+  }
+
+  /* Pagefind's highlighter (mark.js inside) marks the words in the article. It is a module,
+   * which browsers do not load from disk: a copy opened there shows no marks. */
+  function markSearchedWords() {
+    var article = document.querySelector(".md-content article");
+    if (!HIGHLIGHT || fromDisk || !article || !new URLSearchParams(location.search).has("h")) return;
+    import(new URL("pagefind/pagefind-highlight.js", root).href)
+      .then(function (module) {
+        new module.default({
+          markContext: article,
+          highlightParam: "h",
+          markOptions: { className: "ksite-highlight" },
+          addStyles: false, // Material styles <mark> in the page's own colours
+        });
+        article.setAttribute("data-ksite-marked", "");  // for tests
+      })
+      .catch(function () {});
   }
 
   /* -- Pagefind ------------------------------------------------------------------------- */
@@ -212,7 +245,7 @@
   function item(result) {
     return (
       '<li class="md-search-result__item">' +
-      '<a href="' + escapeHtml(href(result.url)) + '" class="md-search-result__link" tabindex="-1">' +
+      '<a href="' + escapeHtml(resultHref(result.url)) + '" class="md-search-result__link" tabindex="-1">' +
       '<article class="md-search-result__article md-typeset">' +
       '<div class="md-search-result__icon md-icon"></div>' +
       "<h1>" + result.title + "</h1>" +
@@ -349,4 +382,6 @@
       if (at >= all.length - 2) showMore();
     }
   });
+
+  markSearchedWords();
 })();
