@@ -305,7 +305,6 @@ def _page_to_json(page: RenderedPage) -> str:
             [[h.level, h.id, h.text] for h in page.toc],
             page.description,
             page.source,
-            page.search_boost,
             page.alternates,
             page.prefix,
             None if brief is None else [getattr(brief, f.name) for f in fields(BriefMeta)],
@@ -316,7 +315,7 @@ def _page_to_json(page: RenderedPage) -> str:
 
 
 def _page_from_json(data: list[Any], html: str) -> RenderedPage:
-    url, title, lang, kind, key, toc, description, source, boost, alternates, prefix, brief, pdf = data
+    url, title, lang, kind, key, toc, description, source, alternates, prefix, brief, pdf = data
     return RenderedPage(
         url=url,
         title=title,
@@ -327,7 +326,6 @@ def _page_from_json(data: list[Any], html: str) -> RenderedPage:
         toc=tuple(Heading(*h) for h in toc),
         description=description,
         source=source,
-        search_boost=boost,
         alternates=tuple(tuple(a) for a in alternates),
         prefix=prefix,
         brief=None if brief is None else BriefMeta(brief[0], tuple(brief[1]), *brief[2:]),

@@ -65,7 +65,6 @@ class RenderedPage:
     description: str = ""
     source: str | None = None
     """Content file the page comes from, relative to the project root."""
-    search_boost: float = 1.0
     alternates: tuple[tuple[str, str, str], ...] = ()
     """(language, URL relative to this page, absolute URL or "") of this page in every language."""
     prefix: str = ""
@@ -115,7 +114,6 @@ class Renderer:
         *,
         source: str | None = None,
         meta_description: str = "",
-        boost: float = 1.0,
         toc: Sequence[Heading] = (),
         brief: BriefMeta | None = None,
         **context: Any,
@@ -145,7 +143,6 @@ class Renderer:
             toc=tuple(toc),
             description=meta_description,
             source=source,
-            search_boost=boost,
             prefix=self.prefix,
             brief=brief,
             pdf=pdf,
@@ -304,7 +301,6 @@ class Renderer:
             pager,
             source=project.origin.path,
             meta_description=(description.plain[:300] if description else ""),
-            boost=2.0,
             toc=self._project_toc(context),
             brief=brief,
             **context,
@@ -325,7 +321,6 @@ class Renderer:
             project=pager.project_link(number),
             output=view,
             meta_description=view.statement.plain,
-            boost=1.5,
         )
 
     def knowledge_index(self) -> RenderedPage:
@@ -372,7 +367,6 @@ class Renderer:
             pager,
             source=body.path,
             meta_description=summary,
-            boost=1.5,
             # Headings of an untranslated body stay out of the TOC: it is interface text.
             toc=(rendered.headings if body_lang == self.lang else ())
             + (Heading(2, "cite-this", self.catalogue.label("cite_this")),)

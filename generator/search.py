@@ -164,14 +164,10 @@ def fallback_row(doc: SearchDocument) -> list[str]:
     return [doc.url, doc.title, doc.result_line, doc.excerpt, _clip(words, KEYWORD_CHARS)]
 
 
-def fallback_index(docs: Iterable[SearchDocument]) -> dict[str, object]:
-    """The compact index for ``file://``, one :func:`fallback_row` per page."""
-    return {"version": FALLBACK_VERSION, "docs": [fallback_row(doc) for doc in docs]}
-
-
 def fallback_script(entries: Iterable[SearchEntry]) -> str:
     """The fallback index as a script (a ``<script>`` tag loads it where ``fetch`` cannot): the
-    JSON of :func:`fallback_index`, joined from the entries' rows without decoding them."""
+    JSON ``{"version": FALLBACK_VERSION, "docs": [row, ...]}`` (rows by :func:`fallback_row`),
+    joined from the entries' rows without decoding them."""
     rows = ",".join(entry.row for entry in entries)
     return f'window.ksiteSearchFallback={{"version":{FALLBACK_VERSION},"docs":[{rows}]}};\n'
 

@@ -14,11 +14,12 @@ from generator.check import load_site
 from generator.i18n import load_catalogue
 from generator.render import RenderedPage
 from generator.search import (
+    FALLBACK_VERSION,
     WEIGHTS,
     SearchDocument,
     SearchEntry,
     document_html,
-    fallback_index,
+    fallback_row,
     fallback_script,
     search_documents,
     search_entries,
@@ -108,9 +109,7 @@ def test_result_metadata_is_shown_but_not_matched() -> None:
 
 
 def test_fallback_index_is_compact() -> None:
-    index = fallback_index(documents("zh").values())
-    rows = index["docs"]
-    assert isinstance(rows, list) and len(rows) == len(documents("zh"))
+    rows = [fallback_row(doc) for doc in documents("zh").values()]
     brief = next(r for r in rows if r[0] == "knowledge/resource-exhausted-cities-in-heilongjiang/")
     assert brief[1] == "黑龙江资源枯竭型城市概况" and brief[2] == "研究简报 · 2020年9月16日"
     assert all(len(r[3]) <= 161 and len(r[4]) <= 401 for r in rows)
@@ -251,7 +250,8 @@ def test_the_fallback_script_joins_the_rows_into_the_index() -> None:
     docs = list(documents("en").values())
     script = fallback_script([SearchEntry.of(d) for d in docs])
     assert script.startswith("window.ksiteSearchFallback=") and script.endswith(";\n")
-    assert json.loads(script.removeprefix("window.ksiteSearchFallback=")[:-2]) == fallback_index(docs)
+    index = {"version": FALLBACK_VERSION, "docs": [fallback_row(doc) for doc in docs]}
+    assert json.loads(script.removeprefix("window.ksiteSearchFallback=")[:-2]) == index
 
 
 def test_documents_are_written_flat_and_carry_their_page_url(tmp_path: Path) -> None:
