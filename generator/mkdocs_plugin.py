@@ -36,7 +36,7 @@ from .check import load_site
 from .checklinks import PageHasher
 from .config import ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
-from .i18n import load_catalogue
+from .i18n import Catalogue, load_catalogue
 from .link import LinkedSite
 from .markdown import Heading
 from .pdf import BriefPrinter
@@ -100,6 +100,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         self._hashing_failed = False
         self.digests: dict[str, str] = {}
         """The hashes, once the build is done (on_post_build)."""
+        self._catalogues: dict[str, Catalogue] = {}
 
     @property
     def lang(self) -> str:
@@ -121,11 +122,9 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             config.site_name = str(self.config.site_names[self.lang])
         if config.site_url and self.lang != self.project.default_language:
             config.site_url = config.site_url.rstrip("/") + f"/{self.lang}/"
-        config.extra["ksite_labels"] = load_catalogue(self.lang, self.project.templates_dir / "i18n").labels
-        names = {
-            lang: load_catalogue(lang, self.project.templates_dir / "i18n").language_name
-            for lang in self.project.languages
-        }
+        self._catalogues = {}
+        config.extra["ksite_labels"] = self._catalogue().labels
+        names = {lang: self._catalogue(lang).language_name for lang in self.project.languages}
         if len(names) > 1:
             # Material shows its language selector when extra.alternate is set; the packaged
             # partials/alternate.html override points each entry at the same page (pages
@@ -135,7 +134,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             ]
             config.extra["ksite_language_names"] = names
         if config.nav is None:
-            labels = load_catalogue(self.lang, self.project.templates_dir / "i18n").labels
+            labels = self._catalogue().labels
             config.nav = [
                 {labels["home"]: "index.md"},
                 {labels["projects"]: "projects/index.md"},
@@ -144,6 +143,16 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
                 {labels["topics"]: "topics/index.md"},
             ]
         return config
+
+    def _catalogue(self, lang: str | None = None) -> Catalogue:
+        """The interface text of ``lang`` (this run's language by default), under the default
+        language's for keys not yet translated; read once per run."""
+        assert self.project is not None
+        lang = lang or self.lang
+        if lang not in self._catalogues:
+            folder = self.project.templates_dir / "i18n"
+            self._catalogues[lang] = load_catalogue(lang, folder, self.project.default_language)
+        return self._catalogues[lang]
 
     def _root_of(self, lang: str) -> str:
         """The home of ``lang`` relative to the root of this language's build."""
@@ -157,11 +166,8 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         assert self.project is not None
         if not self.config.page_cache_dir:
             return None
-        catalogue = load_catalogue(
-            self.lang, self.project.templates_dir / "i18n", self.project.default_language
-        )
         salt = hashlib.sha256(
-            repr((site_info(self.project, self.lang), catalogue, self.config.pdf)).encode()
+            repr((site_info(self.project, self.lang), self._catalogue(), self.config.pdf)).encode()
         ).hexdigest()
         directory = self.project.root / self.config.page_cache_dir / self.lang
         return PageCache(directory, salt, make_environment(self.project.templates_dir))
@@ -221,11 +227,8 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
                 f"ksite: {stats.made + stats.cached} PDF briefs ({stats.made} made, "
                 f"{stats.cached} from the cache) in {stats.seconds:.2f}s"
             )
-        catalogue = load_catalogue(
-            self.lang, self.project.templates_dir / "i18n", fallback=self.project.default_language
-        )
         started = time.perf_counter()
-        self.search_entries = search_entries(site, catalogue, self.pages.values(), self.page_cache)
+        self.search_entries = search_entries(site, self._catalogue(), self.pages.values(), self.page_cache)
         kept.append(File.generated(config, SEARCH_FALLBACK, content=fallback_script(self.search_entries)))
         self._cancel_pagefind()
         try:

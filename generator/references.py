@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 
 REFERENCE_SCHEMES = ("project", "knowledge", "place", "topic")
-REF = re.compile(r"^(?P<scheme>project|knowledge|place|topic):(?P<target>[^#\s]*)(?P<anchor>#.*)?$")
+_SCHEMES = "|".join(REFERENCE_SCHEMES)
+REF = re.compile(rf"^(?P<scheme>{_SCHEMES}):(?P<target>[^#\s]*)(?P<anchor>#.*)?$")
 """A link destination that names content: scheme, target and an optional #anchor."""
 
 # Where a link destination can start, and where it ends in each form: in angle brackets (an
 # autolink, or "](<" / "]: <"), after "](" (an inline link) and after "]:" (a definition).
-_SCHEMES = "project|knowledge|place|topic"
 _CANDIDATE = re.compile(
     rf"<(?P<s1>{_SCHEMES}):(?P<t1>[^\s#>]*)"
     rf"|\]\(\s*(?P<s2>{_SCHEMES}):(?P<t2>[^\s#)]*)"
