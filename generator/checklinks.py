@@ -86,12 +86,14 @@ class PageHasher:
             stderr=subprocess.DEVNULL,
         )
 
-    def add(self, name: str) -> None:
-        """Hash the page written as ``name`` (a path under the root)."""
-        if "\n" in name or self._process.stdin is None:
-            return  # not expressible as a line: the link check reads this page itself
+    def add(self, names: Iterable[str]) -> None:
+        """Hash the pages written as ``names`` (paths under the root). A name with a newline
+        cannot travel as a line: the link check reads that page itself."""
+        lines = "".join(f"{name}\n" for name in names if "\n" not in name)
+        if self._process.stdin is None or not lines:
+            return
         with contextlib.suppress(OSError):  # the helper is gone: digests() gives none
-            self._process.stdin.write(f"{name}\n".encode())
+            self._process.stdin.write(lines.encode())
 
     def digests(self) -> dict[str, str]:
         """Every page's digest, once all are hashed (the hasher takes no more pages after)."""

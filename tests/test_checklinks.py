@@ -113,8 +113,9 @@ def test_the_page_hasher_hashes_each_file_in_a_helper_process(tmp_path: Path) ->
 
     site = write_site(tmp_path / "site", a=A, b=B, c=C, name=A)
     hasher = PageHasher(site)
-    for name in ("a.html", "b.html", "c.html", "gone.html", "odd\nname.html"):
-        hasher.add(name)  # gone.html was never written; a newline cannot travel: both left out
+    hasher.add(["a.html"])
+    hasher.add(["b.html", "c.html", "gone.html", "odd\nname.html"])  # in batches, as the adapter
+    # gone.html was never written; a newline cannot travel: both left out
     # (sent as it is, "odd\nname.html" would come back as a digest of name.html)
     assert hasher.digests() == {
         n: page_digest((site / n).read_bytes()) for n in ("a.html", "b.html", "c.html")
@@ -134,11 +135,11 @@ def test_a_failed_or_cancelled_page_hasher_gives_no_digests(
     site = write_site(tmp_path / "site", a=A)
     monkeypatch.setattr(offload, "command", lambda *a: [sys.executable, "-c", "import sys; sys.exit(3)"])
     failing = PageHasher(site)
-    failing.add("a.html")
+    failing.add(["a.html"])
     assert failing.digests() == {}
     monkeypatch.undo()
     cancelled = PageHasher(site)
-    cancelled.add("a.html")
+    cancelled.add(["a.html"])
     cancelled.cancel()
     assert cancelled._process.returncode != 0  # killed: closing its input would end it with 0
 

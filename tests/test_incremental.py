@@ -168,9 +168,16 @@ def test_link_check_looks_again_only_at_pages_that_changed(project: ProjectConfi
     assert len(changed.rendered) <= changed.link_pages < first.link_pages
 
 
-def test_the_shell_hashes_each_page_as_it_is_written(project: ProjectConfig, tmp_path: Path) -> None:
-    """The link check trusts these hashes instead of reading every page again."""
+@pytest.mark.parametrize("batch", [3, 100])
+def test_the_shell_hashes_each_page_as_it_is_written(
+    project: ProjectConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """The link check trusts these hashes instead of reading every page again (handed to the
+    hasher in batches: of 3, many during the build; of 100, all at its end)."""
+    from generator import mkdocs_plugin
     from generator.checklinks import page_digest
+
+    monkeypatch.setattr(mkdocs_plugin, "_HASH_BATCH", batch)
 
     site, _ = load_site(project)
     staging = tmp_path / "out"
