@@ -6,7 +6,9 @@ Prints, for both builds, the pages rendered and reused and the seconds of each s
 ksite's own report: ksite's work (check, render, search index, link check) apart from MkDocs'
 share (the shell's time less ksite's steps inside it), the time to publish the new site (two
 renames), and how long the previous site's removal ran on in the background after the build
-returned (the next build waits for it, so that they do not share the machine).
+returned (the next build waits for it, so that they do not share the machine), and a
+calibration: the seconds of a fixed piece of pure-Python work timed just before each build, to
+read the figures of a shared machine against.
 Target for the rebuild: under 2 s of ksite's own work, plus MkDocs' unavoidable share, which
 is reported separately. With ``--rebuilds K`` the verdict is on the median of K rebuilds.
 """
@@ -14,6 +16,7 @@ is reported separately. With ``--rebuilds K`` the verdict is on the median of K 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import shutil
 import statistics
@@ -34,7 +37,22 @@ _LINE = re.compile(
 KSITE_STEPS = ("check", "render", "search index", "links")
 
 
+def calibrate() -> float:
+    """Seconds for a fixed piece of pure-Python work (a dict of strings, joined and hashed),
+    the best of three: how fast the machine runs at that moment. This project's machine is
+    shared; the same rebuild took 1.4 s and 2.8 s of ksite's own work an hour apart, and this
+    figure moves with it."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        table = {f"key-{i}": str(i) * 3 for i in range(200_000)}
+        hashlib.sha1("".join(table.values()).encode()).hexdigest()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def build(root: Path, pdf: bool) -> dict[str, float]:
+    calibration = calibrate()
     command = [str(KSITE), "-f", str(root / "mkdocs.yml"), "build"] + ([] if pdf else ["--no-pdf"])
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     match = _LINE.search(result.stderr)
@@ -45,6 +63,7 @@ def build(root: Path, pdf: bool) -> dict[str, float]:
         name, _, seconds = part.rpartition(" ")
         figures[name] = float(seconds.rstrip("s"))
     figures["ksite own"] = sum(figures.get(step, 0.0) for step in KSITE_STEPS)
+    figures["calibration"] = calibration
     # The previous site is removed in the background after the build returns: wait, so that the
     # next build does not share the machine with it, and report how long it ran on.
     started = time.perf_counter()
@@ -87,6 +106,7 @@ def main() -> int:
         "publish",
         "total",
         "removal after",
+        "calibration",
     )
     print(f"N = {args.n} products and records")
     print(f"{'build':<24}" + "".join(f"{c:>14}" for c in columns))
@@ -100,7 +120,8 @@ def main() -> int:
         f"MkDocs' share {statistics.median(f['mkdocs'] for f in rebuilds):.2f}s; publish (moving the "
         f"new site in) {statistics.median(f.get('publish', 0.0) for f in rebuilds):.2f}s; the old site "
         f"removed in the background {statistics.median(f['removal after'] for f in rebuilds):.2f}s "
-        "after the build returned (CI's fresh checkout has none)"
+        "after the build returned (CI's fresh checkout has none); calibration "
+        f"{statistics.median(f['calibration'] for f in rebuilds):.3f}s (the machine's speed: lower is faster)"
     )
     return 0
 

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
@@ -133,16 +133,14 @@ class PageCache:
     _pending_search: list[tuple[str, str, str]] = field(default_factory=list)
 
     def key(
-        self, kind: str, page_key: str, lang: str, template: str, parts: Iterable[object], extra: str = ""
+        self, site: LinkedSite, kind: str, page_key: str, lang: str, template: str, extra: str = ""
     ) -> str:
-        """The hash naming a page's cache entry; it changes when anything the page shows does."""
+        """The hash naming a page's cache entry; it changes when anything the page shows (its
+        :func:`dependencies` in ``site``) does."""
         templates = self._templates(template)
-        digest = hashlib.sha256(
-            f"{__version__}\0{self.salt}\0{kind}\0{page_key}\0{lang}\0{templates}\0{extra}".encode()
-        )
-        for part in parts:
-            digest.update(self._digest_of(part).encode())
-        return digest.hexdigest()
+        digests = "".join(map(self._digest_of, dependencies(site, kind, page_key)))
+        text = f"{__version__}\0{self.salt}\0{kind}\0{page_key}\0{lang}\0{templates}\0{extra}{digests}"
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def _digest_of(self, value: object) -> str:
         """A model value's digest: its fingerprint (the hash of the files it was made from),

@@ -160,13 +160,10 @@ class Renderer:
         """``make()``, or the same page from the cache when none of its inputs changed."""
         if self.cache is None:
             return make()
-        from .cache import dependencies
-
-        pdf_key = {"product": "product", "project": "project"}.get(kind)
-        pdf = self.pdfs.get(page_url(pdf_key, key, self.prefix)) if pdf_key else None
-        cache_key = self.cache.key(
-            kind, key, self.lang, f"{kind}.html", dependencies(self.site, kind, key), extra=repr(pdf)
-        )
+        pdf = None
+        if self.pdfs and kind in ("product", "project"):
+            pdf = self.pdfs.get(page_url(kind, key, self.prefix))
+        cache_key = self.cache.key(self.site, kind, key, self.lang, f"{kind}.html", extra=repr(pdf))
         page = self.cache.get(cache_key)
         if page is None:
             page = make()
