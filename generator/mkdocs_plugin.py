@@ -104,6 +104,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         None until the hasher runs."""
         self._hashing_failed = False
         self._hashing_seconds = 0.0
+        """Spent in on_post_page, counted with the link check's time in on_post_build."""
         self.digests: dict[str, str] = {}
         """The hashes, once the build is done (on_post_build)."""
         self._catalogues: dict[str, Catalogue] = {}
@@ -300,7 +301,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             hasher.add(self._unhashed or ())
             self.digests = hasher.digests()
         self._unhashed = None
-        spent = self._hashing_seconds + time.perf_counter() - started
+        spent, self._hashing_seconds = self._hashing_seconds + time.perf_counter() - started, 0.0
         self.seconds["links"] = self.seconds.get("links", 0.0) + spent
         # Pagefind has been indexing since on_files; only the wait for it counts as ksite's.
         started = time.perf_counter()
