@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import Problem, error
 from .model import KnowledgeProduct, Library, Markdown, Origin, ProjectRecord, Text, Where
@@ -332,10 +333,10 @@ def _check_outputs(project: ProjectRecord, problems: list[Problem]) -> None:
             )
 
 
-@dataclass(frozen=True)
-class _FieldText:
+class _FieldText(NamedTuple):
     """A Markdown text of a record field, located only when a problem must be shown (finding
-    the position reads the record's table of positions)."""
+    the position reads the record's table of positions). A named tuple: one is made for each
+    of the 18,000 texts of a 1,000-record site, and almost none is ever located."""
 
     source: str
     origin: Origin
