@@ -91,23 +91,29 @@ def site_info(config: ProjectConfig, lang: str | None = None) -> SiteInfo:
     )
 
 
+def site_catalogue(config: ProjectConfig, lang: str) -> Catalogue:
+    """The interface text of ``lang`` for this site: packaged, the site's overrides
+    (``templates/i18n/``) on top, and the default language's for keys not yet translated."""
+    return load_catalogue(lang, config.templates_dir / "i18n", fallback=config.default_language)
+
+
 def renderer_for(
     config: ProjectConfig, site: LinkedSite, lang: str, compiled_in: Path | None = None
 ) -> Renderer:
-    catalogue = load_catalogue(lang, config.templates_dir / "i18n", fallback=config.default_language)
     env = make_environment(config.templates_dir, compiled_in)
-    return Renderer(site, site_info(config, lang), catalogue, env)
+    return Renderer(site, site_info(config, lang), site_catalogue(config, lang), env)
 
 
 def brief_printer(config: ProjectConfig, cache_dir: Path) -> BriefPrinter:
     """The export stage's PDF printer for products and project sheets, caching in ``cache_dir``."""
-
-    @cache
-    def catalogue(lang: str) -> Catalogue:
-        return load_catalogue(lang, config.templates_dir / "i18n", fallback=config.default_language)
-
     env = make_environment(config.templates_dir)
-    return BriefPrinter(env, cache(partial(site_info, config)), catalogue, config.content_dir, cache_dir)
+    return BriefPrinter(
+        env,
+        cache(partial(site_info, config)),
+        cache(partial(site_catalogue, config)),
+        config.content_dir,
+        cache_dir,
+    )
 
 
 def render_pages(

@@ -30,13 +30,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .build import ShellReport, brief_printer, render_pages, site_info
+from .build import ShellReport, brief_printer, render_pages, site_catalogue, site_info
 from .cache import PageCache, load_related, prune, save_related
 from .check import load_site
 from .checklinks import PageHasher
 from .config import ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
-from .i18n import Catalogue, load_catalogue
+from .i18n import Catalogue
 from .link import LinkedSite
 from .markdown import Heading
 from .pdf import BriefPrinter
@@ -157,8 +157,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         assert self.project is not None
         lang = lang or self.lang
         if lang not in self._catalogues:
-            folder = self.project.templates_dir / "i18n"
-            self._catalogues[lang] = load_catalogue(lang, folder, self.project.default_language)
+            self._catalogues[lang] = site_catalogue(self.project, lang)
         return self._catalogues[lang]
 
     def _root_of(self, lang: str) -> str:
