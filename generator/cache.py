@@ -22,7 +22,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from . import __version__, marshalfile
+from . import __version__, marshalfile, sqlitestore
 from .link import LinkedSite
 from .markdown import Heading
 from .render import RenderedPage
@@ -236,41 +236,18 @@ class PageCache:
         return self._db
 
 
-_COLUMNS = ("key", "page", "html", "search_html", "search_row")
-"""The store's columns: the page as JSON but for its HTML, the HTML, and (once made) the page's
+_FORMAT = "ksite pages 2"
+_TABLE = (
+    "CREATE TABLE pages (key TEXT PRIMARY KEY, page TEXT NOT NULL, html TEXT NOT NULL,"
+    " search_html TEXT, search_row TEXT)"
+)
+"""The store's table: the page as JSON but for its HTML, the HTML, and (once made) the page's
 search entry (:class:`generator.search.SearchEntry`)."""
 
 
 def open_store(directory: Path) -> sqlite3.Connection:
-    """The language's page store, created when missing and started afresh when unreadable.
-
-    Written ahead-of-log with ``synchronous=NORMAL``: a commit then waits for no disk flush
-    (30-40 ms each in the default mode, twice a rebuild per language), and a crash loses at most
-    the last pages written, never the store's consistency. Where the file system cannot do
-    that, SQLite stays in its default mode."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / STORE
-    for attempt in (1, 2):
-        db = sqlite3.connect(path, timeout=60)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            columns = [row[1] for row in db.execute("PRAGMA table_info(pages)")]
-            if columns and columns != list(_COLUMNS):
-                db.execute("DROP TABLE pages")  # written by an older ksite
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS pages"
-                " (key TEXT PRIMARY KEY, page TEXT NOT NULL, html TEXT NOT NULL,"
-                " search_html TEXT, search_row TEXT)"
-            )
-            return db
-        except sqlite3.DatabaseError:
-            db.close()
-            if attempt == 2:
-                raise
-            path.unlink(missing_ok=True)  # a damaged cache is only lost work (SQLite drops a log
-            # that does not belong to the file it sits beside)
-    raise AssertionError("unreachable")
+    """The language's page store (see :mod:`generator.sqlitestore`)."""
+    return sqlitestore.open_store(directory / STORE, [_TABLE], _FORMAT)
 
 
 @cache

@@ -16,6 +16,7 @@ import marshal
 import os
 import posixpath
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from . import marshalfile, offload
+from . import offload, sqlitestore
 from .errors import Problem, error, warning
 
 _TAG = re.compile(r"<(a|link|img|script|source)\b([^>]*)>", re.IGNORECASE)
@@ -118,8 +119,8 @@ def _ids_digest(ids: set[str]) -> str:
 
 
 class PageLinks(NamedTuple):
-    """What the link check keeps of one page once its links were all found good (a plain
-    tuple, so the memo file stores it as it is)."""
+    """What the link check keeps of one page once its links were all found good (a row of
+    the memo's store)."""
 
     digest: str
     """:func:`page_digest` of the page's bytes."""
@@ -179,11 +180,12 @@ def _listing(site_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
 @dataclass(frozen=True)
 class LinkMemo:
     """The last successful link check of a site, so that a rebuild checks only the pages that
-    changed and those whose targets changed (``.ksite-cache/links.marshal``).
+    changed and those whose targets changed (``.ksite-cache/links.sqlite3``).
 
     A page whose bytes are the same, whose targets all still exist and whose anchored targets
-    define the same ids as then, has the same links as then, and they were all good. The file
-    is :mod:`marshal` data (plain values, no code run on reading, quick to read).
+    define the same ids as then, has the same links as then, and they were all good. The store
+    has a row per page (a rebuild rewrites the rows of the pages it checked) and the site's
+    file list; its values are plain strings and :mod:`marshal` data: no code runs on reading.
     """
 
     base_path: str
@@ -193,21 +195,54 @@ class LinkMemo:
 
     @classmethod
     def load(cls, path: Path, base_path: str) -> LinkMemo | None:
-        try:
-            version, memo_base, files, entries = marshalfile.read(path)
-            if version != _MEMO_FORMAT or memo_base != base_path:
-                return None
-            pages = {name: PageLinks._make(entry) for name, entry in entries.items()}
-            return cls(base_path, frozenset(files), pages)
-        except (OSError, EOFError, ValueError, TypeError, AttributeError):
+        db = sqlitestore.read_store(path, _MEMO_FORMAT)
+        if db is None:
             return None  # missing or unreadable: check everything
+        try:
+            if sqlitestore.meta(db, "base_path") != base_path:
+                return None
+            files = marshal.loads(sqlitestore.meta(db, "files"))  # type: ignore[arg-type]
+            pages = {
+                name: PageLinks(digest, ids, targets, marshal.loads(external) if external else ())
+                for name, digest, ids, targets, external in db.execute("SELECT * FROM pages")
+            }
+            return cls(base_path, frozenset(files), pages)
+        except (sqlite3.DatabaseError, EOFError, ValueError, TypeError):
+            return None
+        finally:
+            db.close()
 
-    def save(self, path: Path) -> None:
-        entries = {name: tuple(page) for name, page in self.pages.items()}
-        marshalfile.write(path, (_MEMO_FORMAT, self.base_path, self.files, entries))
+    def save(self, path: Path, previous: LinkMemo | None) -> None:
+        """Write this memo where ``previous`` (None: nothing usable) was read from, rewriting
+        only the pages that differ from it."""
+        db = sqlitestore.open_store(path, [_MEMO_TABLE], _MEMO_FORMAT)
+        try:
+            with db:
+                before = previous.pages if previous is not None else {}
+                if previous is None:
+                    db.execute("DELETE FROM pages")
+                gone = [(name,) for name in before if name not in self.pages]
+                db.executemany("DELETE FROM pages WHERE name = ?", gone)
+                db.executemany(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (name, *links[:3], marshal.dumps(links.external) if links.external else None)
+                        for name, links in self.pages.items()
+                        if before.get(name) != links
+                    ],
+                )
+                if previous is None or previous.files != self.files:
+                    sqlitestore.set_meta(db, "files", marshal.dumps(self.files))
+                sqlitestore.set_meta(db, "base_path", self.base_path)
+        finally:
+            db.close()
 
 
-_MEMO_FORMAT = f"ksite links 4 python {sys.version_info[0]}.{sys.version_info[1]}"
+_MEMO_FORMAT = f"ksite links 5 python {sys.version_info[0]}.{sys.version_info[1]}"
+_MEMO_TABLE = (
+    "CREATE TABLE pages (name TEXT PRIMARY KEY, digest TEXT NOT NULL, ids TEXT NOT NULL,"
+    " targets BLOB NOT NULL, external BLOB)"
+)
 
 
 def check_external_links(
@@ -339,7 +374,7 @@ def check_site(
             pages[name] = previous[name]
     site = SiteLinks(files, pages)
     if memo is not None and not problems and (due or known is None or gone):
-        LinkMemo(base_path, files, pages).save(memo)
+        LinkMemo(base_path, files, pages).save(memo, known)
     return problems, site, len(due)
 
 

@@ -16,9 +16,9 @@ from .config import ProjectConfig, load_config
 from .errors import ContentError, Problem, Severity, format_problems, has_errors
 from .progress import BuildProgress
 
-LINK_MEMO = ".ksite-cache/links.marshal"
+LINK_MEMO = ".ksite-cache/links.sqlite3"
 """What the last successful link check saw (see :class:`generator.checklinks.LinkMemo`)."""
-PARSE_CACHE = ".ksite-cache/parsed.marshal"
+PARSE_CACHE = ".ksite-cache/parsed.sqlite3"
 """Content files as the last build parsed them (see :mod:`generator.parsecache`)."""
 
 

@@ -2,26 +2,27 @@
 
 Parsing YAML (with every key's and value's position) is most of what loading costs; a file
 whose path and bytes are the same as last time parses to the same document. ``ksite build``
-keeps each cleanly parsed file in ``.ksite-cache/parsed.marshal``; ``ksite check`` reads that
-file but never writes it.
+keeps each cleanly parsed file in ``.ksite-cache/parsed.sqlite3``, a row per file, and rewrites
+only the rows of files that changed; ``ksite check`` reads it but never writes it.
 
-The file is :mod:`marshal` data: plain values only (strings, numbers, tuples, dicts, sets), read
-back without running any code, unlike pickle, and quicker to read than JSON. It is tied to the
-ksite and Python versions and to the schemas' text; a file of other versions, or one that
-cannot be read, counts as empty.
+Each document is :mod:`marshal` data: plain values only (strings, numbers, tuples, dicts, sets),
+read back without running any code, unlike pickle, and quicker to read than JSON. The store is
+tied to the ksite and Python versions and to the schemas' text; one of other versions, or one
+that cannot be read, counts as empty.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
+import sqlite3
 import sys
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import __version__, marshalfile
+from . import __version__, sqlitestore
 from .load import RawDocument
 from .model import Markdown
 from .yamlsource import REJECTED, Path_, YamlDocument
@@ -38,7 +39,9 @@ FORMAT = (
     f"ksite {__version__} parsed 3 python {sys.version_info[0]}.{sys.version_info[1]} "
     f"schemas {_schemas_digest()}"
 )
-"""Written first in the file; any other value and the file is ignored."""
+"""The store's format (see :mod:`generator.sqlitestore`); any other and the store is ignored."""
+
+_TABLE = "CREATE TABLE parsed (path TEXT PRIMARY KEY, digest TEXT NOT NULL, document BLOB NOT NULL)"
 
 _Entry = tuple[str, bytes]
 """(digest of the file's path and bytes, the document as marshal bytes)"""
@@ -56,10 +59,15 @@ class ParseCache:
     @classmethod
     def read(cls, path: Path) -> ParseCache:
         """The cache in ``path``; empty when it is missing, unreadable or of other versions."""
-        data = marshalfile.read(path)
-        if isinstance(data, tuple) and len(data) == 2 and data[0] == FORMAT and isinstance(data[1], dict):
-            return cls(entries=data[1])
-        return cls()
+        db = sqlitestore.read_store(path, FORMAT)
+        if db is None:
+            return cls()
+        try:
+            return cls(entries={row[0]: row[1:] for row in db.execute("SELECT * FROM parsed")})
+        except sqlite3.DatabaseError:
+            return cls()
+        finally:
+            db.close()
 
     def get(self, shown: str, digest: str) -> RawDocument | None:
         """The document parsed from this very file last time, or None."""
@@ -91,8 +99,8 @@ class ParseCache:
         self.loaded[document.path] = (document, None, None)
 
     def save(self, path: Path) -> bool:
-        """Write this run's documents when they differ from what was read, leaving out those
-        that failed their schema; the file is replaced in one step, so no reader sees half."""
+        """Write the documents of this run that differ from what was read, and forget files
+        that are gone or failed their schema; in one transaction, so no reader sees half."""
         kept: dict[str, _Entry] = {}
         for shown, (document, entry, checked) in self.loaded.items():
             if document.yaml.checked == REJECTED:
@@ -103,7 +111,17 @@ class ParseCache:
                 kept[shown] = (document.digest, encoded)
         if kept == self.entries:
             return False
-        marshalfile.write(path, (FORMAT, kept))
+        db = sqlitestore.open_store(path, [_TABLE], FORMAT)
+        try:
+            with db:
+                if not self.entries:  # nothing was read: the store may hold another's rows
+                    db.execute("DELETE FROM parsed")
+                gone = [(shown,) for shown in self.entries if shown not in kept]
+                db.executemany("DELETE FROM parsed WHERE path = ?", gone)
+                changed = [(k, *v) for k, v in kept.items() if self.entries.get(k) != v]
+                db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", changed)
+        finally:
+            db.close()
         self.entries = kept
         return True
 

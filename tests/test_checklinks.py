@@ -32,7 +32,7 @@ def test_without_a_memo_every_page_is_checked(tmp_path: Path) -> None:
 
 
 def test_an_unchanged_site_is_not_checked_again(tmp_path: Path) -> None:
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.sqlite3"
     assert check_site(site, memo=memo)[2] == 3
     assert memo.is_file()
     problems, _, checked = check_site(site, memo=memo)
@@ -40,7 +40,7 @@ def test_an_unchanged_site_is_not_checked_again(tmp_path: Path) -> None:
 
 
 def test_a_changed_page_and_the_pages_anchored_to_it_are_checked_again(tmp_path: Path) -> None:
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.sqlite3"
     check_site(site, memo=memo)
     (site / "c.html").write_text(C.replace("C</p>", "C, changed</p>"), "utf-8")
     assert check_site(site, memo=memo)[2] == 1  # c itself; nobody links to an anchor in c
@@ -53,7 +53,7 @@ def test_a_changed_page_and_the_pages_anchored_to_it_are_checked_again(tmp_path:
 
 
 def test_a_removed_target_is_found_from_the_memo(tmp_path: Path) -> None:
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.sqlite3"
     check_site(site, memo=memo)
     (site / "pic.png").unlink()
     problems, _, checked = check_site(site, memo=memo)
@@ -67,15 +67,39 @@ def test_a_removed_target_is_found_from_the_memo(tmp_path: Path) -> None:
 
 
 def test_a_memo_of_another_base_path_or_unreadable_is_ignored(tmp_path: Path) -> None:
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.sqlite3"
     check_site(site, memo=memo)
     assert check_site(site, "/elsewhere/", memo=memo)[2] == 3
-    memo.write_text("{not marshal data", "utf-8")
+    memo.write_text("{not a database}" * 100, "utf-8")
     assert check_site(site, memo=memo)[2] == 3
 
 
+def test_a_memo_updated_in_place_equals_one_written_afresh(tmp_path: Path) -> None:
+    """A rebuild rewrites only the memo's rows of the pages it checked: after pages change,
+    appear and go, and a file goes, what it holds is what a first check would write."""
+    from generator.checklinks import LinkMemo
+
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.sqlite3"
+    check_site(site, memo=memo)
+    steps = [
+        lambda: (site / "c.html").write_text(C.replace("C</p>", "C, changed</p>"), "utf-8"),
+        lambda: (site / "d.html").write_text(
+            '<a href="c.html#top">c</a> <a href="https://example.net/">n</a>'
+        ),
+        lambda: (site / "a.html").write_text(A.replace('<img src="pic.png">', ""), "utf-8"),
+        lambda: (site / "pic.png").unlink(),
+        lambda: (site / "d.html").unlink(),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        assert check_site(site, memo=memo)[0] == []
+        fresh = tmp_path / f"fresh-{number}.sqlite3"
+        check_site(site, memo=fresh)
+        assert LinkMemo.load(memo, "/") == LinkMemo.load(fresh, "/") is not None
+
+
 def test_a_changed_page_anchored_to_an_unchanged_one_is_checked_against_its_ids(tmp_path: Path) -> None:
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.sqlite3"
     check_site(site, memo=memo)
     (site / "a.html").write_text(A.replace("b.html#part", "b.html#missing"), "utf-8")
     problems, _, checked = check_site(site, memo=memo)
@@ -86,7 +110,7 @@ def test_a_changed_page_anchored_to_an_unchanged_one_is_checked_against_its_ids(
 
 
 def test_external_links_of_unchanged_pages_come_from_the_memo(tmp_path: Path) -> None:
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.sqlite3"
     first = check_site(site, memo=memo)[1]
     _, again, checked = check_site(site, memo=memo)
     assert checked == 0
@@ -98,7 +122,7 @@ def test_external_links_of_unchanged_pages_come_from_the_memo(tmp_path: Path) ->
 
 def test_digests_from_the_writer_spare_reading_pages(tmp_path: Path) -> None:
     """The MkDocs adapter hashes each page as it writes it; the check takes those hashes."""
-    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.marshal"
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.sqlite3"
     written = {name: page_digest((site / name).read_bytes()) for name in ("a.html", "b.html", "c.html")}
     assert check_site(site, memo=memo, digests=written)[2] == 3
     changed = C.replace("C</p>", "C, changed</p>")

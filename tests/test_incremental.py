@@ -161,7 +161,7 @@ def test_a_damaged_page_store_is_started_afresh(project: ProjectConfig) -> None:
 
 
 def test_link_check_looks_again_only_at_pages_that_changed(project: ProjectConfig, tmp_path: Path) -> None:
-    memo = tmp_path / "links.marshal"
+    memo = tmp_path / "links.sqlite3"
     first = build(project, SHELL, link_memo=memo)
     assert first.link_pages > 40
     assert build(project, SHELL, link_memo=memo).link_pages == 0  # byte-identical rebuild

@@ -4,6 +4,7 @@ let the page cache skip hashing model values: equal fingerprints, equal values."
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -41,7 +42,7 @@ def cached_load(config: ProjectConfig, store: Path) -> tuple[ParseCache, LinkedS
 def test_unchanged_files_are_read_back_as_they_parsed(
     project: ProjectConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = tmp_path / "parsed.marshal"
+    store = tmp_path / "parsed.sqlite3"
     fresh, fresh_problems = load_site(project)
     first, site, problems = cached_load(project, store)
     assert store.is_file() and all(entry is None for _, entry, _ in first.loaded.values())
@@ -62,7 +63,7 @@ def test_unchanged_files_are_read_back_as_they_parsed(
 
 
 def test_a_changed_file_is_parsed_again(project: ProjectConfig, tmp_path: Path) -> None:
-    store = tmp_path / "parsed.marshal"
+    store = tmp_path / "parsed.sqlite3"
     cached_load(project, store)
     brief = project.root / BRIEF
     brief.write_text(brief.read_text("utf-8").replace("title: Putting", "title: Now putting"), "utf-8")
@@ -72,10 +73,18 @@ def test_a_changed_file_is_parsed_again(project: ProjectConfig, tmp_path: Path) 
     assert site.library == load_site(project)[0].library
     again, _, _ = cached_load(project, store)
     assert all(entry is not None for _, entry, _ in again.loaded.values())
+    # Only the changed rows are written: what the store holds is what a first build writes.
+    (project.root / "content" / "places" / "harbin.yaml").unlink()
+    cached_load(project, store)
+    fresh = tmp_path / "fresh.sqlite3"
+    cached_load(project, fresh)
+    assert ParseCache.read(store).entries == ParseCache.read(fresh).entries
+    assert BRIEF in ParseCache.read(store).entries
+    assert "content/places/harbin.yaml" not in ParseCache.read(store).entries
 
 
 def test_files_with_problems_are_parsed_every_time(project: ProjectConfig, tmp_path: Path) -> None:
-    store = tmp_path / "parsed.marshal"
+    store = tmp_path / "parsed.sqlite3"
     place = project.content_dir / "places" / "harbin.yaml"
     place.write_text(place.read_text("utf-8") + "kind: city\n", "utf-8")  # a duplicate key
     province = project.content_dir / "places" / "heilongjiang.yaml"
@@ -92,19 +101,21 @@ def test_files_with_problems_are_parsed_every_time(project: ProjectConfig, tmp_p
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"not marshal data", b"\xff" * 64, None],
+    [b"", b"not a database", b"\xff" * 4096, None],
     ids=["empty", "text", "garbage", "other-version"],
 )
 def test_a_damaged_or_foreign_cache_counts_as_empty(
     project: ProjectConfig, tmp_path: Path, damage: bytes | None
 ) -> None:
-    import marshal
+    import sqlite3
 
-    store = tmp_path / "parsed.marshal"
+    store = tmp_path / "parsed.sqlite3"
     cached_load(project, store)
     if damage is None:
-        entries = ParseCache.read(store).entries
-        store.write_bytes(marshal.dumps((FORMAT.replace("parsed", "parsed-old"), entries)))
+        with contextlib.closing(sqlite3.connect(store)) as db, db:
+            db.execute(
+                "UPDATE meta SET value = ? WHERE name = 'format'", (FORMAT.replace("parsed", "parsed-old"),)
+            )
     else:
         store.write_bytes(damage)
     assert ParseCache.read(store).entries == {}
@@ -114,7 +125,7 @@ def test_a_damaged_or_foreign_cache_counts_as_empty(
 
 
 def test_a_damaged_entry_is_parsed_again(project: ProjectConfig, tmp_path: Path) -> None:
-    store = tmp_path / "parsed.marshal"
+    store = tmp_path / "parsed.sqlite3"
     cached_load(project, store)
     cache = ParseCache.read(store)
     digest, _ = cache.entries[BRIEF]
@@ -126,7 +137,7 @@ def test_a_damaged_entry_is_parsed_again(project: ProjectConfig, tmp_path: Path)
 
 def test_positions_of_a_cached_file_still_place_messages(project: ProjectConfig, tmp_path: Path) -> None:
     """Positions are decoded only when a message needs them, and are then the parsed ones."""
-    store = tmp_path / "parsed.marshal"
+    store = tmp_path / "parsed.sqlite3"
     cached_load(project, store)
     (project.content_dir / "places" / "harbin.yaml").unlink()  # still named by unchanged files
     cache, _, cached = cached_load(project, store)
