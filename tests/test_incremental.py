@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import shutil
 import sqlite3
 from dataclasses import replace
@@ -194,7 +193,7 @@ def test_the_shell_hashes_each_page_as_it_is_written(
 
 def test_a_stored_page_reads_back_equal(tmp_path: Path) -> None:
     """Every field survives the page store, PDF brief included."""
-    from generator.cache import _page_from_json, _page_to_json
+    from generator.cache import _page_from_row, _page_to_row
     from generator.views import PdfFile
 
     config = copy_project(tmp_path / "project")
@@ -203,7 +202,7 @@ def test_a_stored_page_reads_back_equal(tmp_path: Path) -> None:
     assert any(p.brief for p in pages) and any(p.toc for p in pages) and any(p.source for p in pages)
     pages.append(replace(pages[-1], pdf=PdfFile("brief.pdf", 12345, tmp_path / "brief.pdf")))
     for page in pages:
-        assert _page_from_json(json.loads(_page_to_json(page)), page.html) == page
+        assert _page_from_row(_page_to_row(page), page.html) == page
 
 
 def test_related_lists_are_kept_while_what_ranks_them_is_unchanged(tmp_path: Path) -> None:
