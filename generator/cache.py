@@ -209,23 +209,28 @@ class PageCache:
             return
         self._pending_search.append((entry.html, entry.row, key))
 
-    def close(self) -> None:
-        """Write the pages not yet written and close the store."""
-        self._flush()
+    def close(self, prune: bool = False) -> None:
+        """Write the pages not yet written and close the store. With ``prune`` (once every page
+        of the language was asked for), stored pages this run did not use are removed: the
+        store then holds about what the next build will ask for."""
+        unused = [(key,) for key in self._stored() if key not in self.used] if prune else []
+        self._flush(unused)
         self._rows = None  # the reused pages hold their HTML; the rest is not needed again
         if self._db is not None:
             self._db.close()
             self._db = None
 
-    def _flush(self) -> None:
+    def _flush(self, unused: list[tuple[str]] | None = None) -> None:
         db = self._connect()
-        if db is None or not (self._pending or self._pending_search):
+        if db is None or not (self._pending or self._pending_search or unused):
             return
         with db:
             db.executemany("INSERT OR REPLACE INTO pages (key, page, html) VALUES (?, ?, ?)", self._pending)
             db.executemany(
                 "UPDATE pages SET search_html = ?, search_row = ? WHERE key = ?", self._pending_search
             )
+            # Freed space is reused by later pages (no VACUUM: it rewrites the file).
+            db.executemany("DELETE FROM pages WHERE key = ?", unused or ())
         self._pending.clear()
         self._pending_search.clear()
 
@@ -313,22 +318,6 @@ def _page_from_row(row: bytes, html: str) -> RenderedPage:
         brief=None if brief is None else BriefMeta(*brief),
         pdf=None if pdf is None else PdfFile(pdf[0], pdf[1], Path(pdf[2])),
     )
-
-
-def prune(directory: Path, used: set[str]) -> int:
-    """Remove cache entries no page of the last build used; returns how many."""
-    if not (directory / STORE).is_file():
-        return 0
-    db = open_store(directory)
-    try:
-        # The keys are compared here: a rebuild leaves a few dozen of thousands unused, and
-        # loading the used ones into a table to compare there took ten times longer.
-        unused = [(key,) for (key,) in db.execute("SELECT key FROM pages") if key not in used]
-        with db:
-            db.executemany("DELETE FROM pages WHERE key = ?", unused)
-        return len(unused)  # freed space is reused by later pages (no VACUUM: it rewrites the file)
-    finally:
-        db.close()
 
 
 RELATED = "related.marshal"

@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .build import ShellReport, brief_printer, render_pages, site_catalogue, site_info
-from .cache import PageCache, load_related, prune, save_related
+from .cache import PageCache, load_related, save_related
 from .check import load_site
 from .checklinks import PageHasher
 from .config import ProjectConfig, load_config
@@ -199,18 +199,21 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         if self.config.pdf:
             printer = brief_printer(self.project, self.project.root / self.config.pdf_cache_dir)
         self.page_cache = self._page_cache()
+        every_page = False
         try:
             try:
                 compiled_in = self.project.root / TEMPLATE_CACHE if self.config.page_cache_dir else None
                 rendered = render_pages(self.project, site, self.lang, printer, self.page_cache, compiled_in)
                 self.pages = {p.src_uri: p for p in rendered}
+                every_page = True
             except ContentError as exc:
                 self.failure = exc
                 raise PluginError(str(exc)) from exc
             return self._add_files(files, config, site, printer)
         finally:
             if self.page_cache is not None:
-                self.page_cache.close()  # after the search documents: they are kept with the pages
+                # After the search documents: they are kept with the pages.
+                self.page_cache.close(prune=every_page)
 
     def _add_files(
         self, files: Files, config: MkDocsConfig, site: LinkedSite, printer: BriefPrinter | None
@@ -408,7 +411,6 @@ def build_into(
     reused: list[str] = []
     seconds: dict[str, float] = {}
     digests: dict[str, str] = {}
-    used: set[str] = set()
     started = time.perf_counter()
     related = load_related(site, project.root / PAGE_CACHE) if cache else ""
     seconds["render"] = time.perf_counter() - started
@@ -423,13 +425,10 @@ def build_into(
             if page_cache is not None:
                 rendered += page_cache.rendered
                 reused += page_cache.reused
-                used |= page_cache.used
     finally:
         mkdocs_log.removeHandler(collector)
     if cache:
         started = time.perf_counter()
-        for lang in project.languages:
-            prune(project.root / PAGE_CACHE / lang, used)
         save_related(site, project.root / PAGE_CACHE, related)
         seconds["render"] = seconds.get("render", 0.0) + time.perf_counter() - started
     return ShellReport(tuple(rendered), tuple(reused), seconds, digests)
