@@ -26,7 +26,7 @@ from jinja2 import TemplateError
 
 from . import offload
 from .check import checked_site, collector_paused, template_problem
-from .checklinks import check_external_links, check_site, list_links
+from .checklinks import PageScan, check_external_links, check_site, list_links
 from .config import ProjectConfig
 from .errors import ContentError, Problem, has_errors
 from .i18n import Catalogue, load_catalogue
@@ -53,11 +53,14 @@ class ShellReport:
     digests: Mapping[str, str] = field(default_factory=dict)
     """:func:`generator.checklinks.page_digest` of each page the shell wrote, by path in the
     site, so that the link check need not read unchanged pages again."""
+    scans: Mapping[str, PageScan] = field(default_factory=dict)
+    """The pages the shell scanned for the link check (those that differ from its memo)."""
 
 
-Shell = Callable[[ProjectConfig, Path, LinkedSite], "ShellReport | None"]
+Shell = Callable[[ProjectConfig, Path, LinkedSite, "Path | None"], "ShellReport | None"]
 """Builds the site shell into a directory from the linked content (the MkDocs adapter's
-``build_into``); it receives the content already loaded so nothing is read twice."""
+``build_into``); it receives the content already loaded so nothing is read twice, and the link
+memo the build checks links against (None: no memo), whose changed pages it may scan."""
 
 
 @dataclass
@@ -217,7 +220,8 @@ def _build_checked(
             os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(site))
         tell(f"rendering and building {', '.join(config.languages)}")
         try:
-            shell_report = shell(config, staging, site) or ShellReport()
+            memo = link_memo if check_links else None
+            shell_report = shell(config, staging, site, memo) or ShellReport()
             report.rendered, report.reused = list(shell_report.rendered), list(shell_report.reused)
             report.shell_ksite = dict(shell_report.seconds)
         finally:
@@ -232,7 +236,7 @@ def _build_checked(
         if check_links:
             tell("checking links")
             link_problems, links, report.link_pages = check_site(
-                staging, base_path, memo=link_memo, digests=shell_report.digests
+                staging, base_path, memo=link_memo, digests=shell_report.digests, scans=shell_report.scans
             )
             # Hashing the pages as they were written counts as the link check's work too.
             report.seconds["links"] = time.perf_counter() - mark + report.shell_ksite.get("links", 0.0)

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import marshal
 import os
 import posixpath
-import re
 import sqlite3
 import subprocess
 import sys
@@ -28,12 +26,6 @@ from urllib.parse import unquote, urlsplit
 from . import offload, sqlitestore
 from .errors import Problem, error, warning
 
-_TAG = re.compile(r"<(a|link|img|script|source)\b([^>]*)>", re.IGNORECASE)
-_URL_ATTR = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_A_NAME = re.compile(r"""<a\b[^>]*?\sname\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_LINK_ATTRS = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src")}
-
 
 @dataclass
 class PageScan:
@@ -45,20 +37,8 @@ class PageScan:
 
 
 def scan_html(text: str) -> PageScan:
-    scan = PageScan()
-    for pattern in (_ID, _A_NAME):
-        for match in pattern.finditer(text):
-            scan.ids.add(html.unescape(match.group(1) or match.group(2) or ""))
-    line, position = 1, 0
-    for match in _TAG.finditer(text):
-        tag = match.group(1).lower()
-        for attr in _URL_ATTR.finditer(match.group(2)):
-            if (tag, attr.group(1).lower()) not in _LINK_ATTRS:
-                continue
-            line += text.count("\n", position, match.start())
-            position = match.start()
-            scan.links.append((tag, html.unescape(attr.group(2) or attr.group(3) or ""), line))
-    return scan
+    ids, links = offload.scan_html(text)
+    return PageScan(ids, links)
 
 
 def scan_page(path: Path) -> PageScan:
@@ -71,7 +51,8 @@ page_digest = offload.digest
 
 class PageHasher:
     """Hashes the pages of a site with :func:`page_digest` as the site's writer finishes them,
-    for the link check (which then reads only the pages that changed).
+    for the link check (which then reads only the pages that changed), and scans the pages
+    that differ from the link memo's (those the check will look at).
 
     A helper process (:mod:`generator.offload`) reads each file back and hashes it on another
     core; the writer's share is a line written to a pipe per page. (Hashing each page's text on
@@ -79,9 +60,12 @@ class PageHasher:
     helper fails, pages come without digests and the link check reads them all.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, memo: Path | None = None, prefix: str = "") -> None:
+        """``memo``: the link memo, whose digests the helper reads (for ``prefix`` + each path)
+        to tell which pages to scan; without one, no page is scanned."""
+        arguments = ("hash-pages", str(root)) + (() if memo is None else (str(memo), prefix))
         self._process = subprocess.Popen(
-            offload.command("hash-pages", str(root)),
+            offload.command(*arguments),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -93,19 +77,21 @@ class PageHasher:
         lines = "".join(f"{name}\n" for name in names if "\n" not in name)
         if self._process.stdin is None or not lines:
             return
-        with contextlib.suppress(OSError):  # the helper is gone: digests() gives none
+        with contextlib.suppress(OSError):  # the helper is gone: finish() gives nothing
             self._process.stdin.write(lines.encode())
 
-    def digests(self) -> dict[str, str]:
-        """Every page's digest, once all are hashed (the hasher takes no more pages after)."""
+    def finish(self) -> tuple[dict[str, str], dict[str, PageScan]]:
+        """Every page's digest, and the scans of the pages that differ from the memo's, once
+        all are done (the hasher takes no more pages after); nothing if the helper failed."""
         try:
             out, _ = self._process.communicate()
-            found = marshal.loads(out) if self._process.returncode == 0 else {}
-        except (OSError, ValueError, EOFError, TypeError):
-            return {}
-        if not isinstance(found, dict):
-            return {}
-        return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+            digests, scans = marshal.loads(out) if self._process.returncode == 0 else ({}, {})
+            return (
+                {k: v for k, v in digests.items() if isinstance(k, str) and isinstance(v, str)},
+                {k: PageScan(set(ids), list(links)) for k, (ids, links) in scans.items() if k in digests},
+            )
+        except (OSError, ValueError, EOFError, TypeError, AttributeError):
+            return {}, {}
 
     def cancel(self) -> None:
         """Stop the helper (the build failed)."""
@@ -303,6 +289,7 @@ def check_site(
     base_path: str = "/",
     memo: Path | None = None,
     digests: Mapping[str, str] | None = None,
+    scans: Mapping[str, PageScan] | None = None,
 ) -> tuple[list[Problem], SiteLinks, int]:
     """Broken internal links and anchors, each named with its page and line; with the site's
     links and how many pages were checked.
@@ -312,18 +299,19 @@ def check_site(
     that changed since the last successful check there, or whose targets changed, are checked,
     and the file is updated when no link is broken. ``digests`` are :func:`page_digest` values
     the site's writer already knows (the MkDocs adapter has each page hashed once it is
-    written), by path; other pages are read."""
+    written), by path, and ``scans`` the :func:`scan_html` of pages already scanned; other
+    pages are read."""
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     known = LinkMemo.load(memo, base_path) if memo is not None else None
     previous = known.pages if known is not None else {}
     files, folders = _listing(site_dir)
     names = sorted(f for f in files if f.endswith(".html"))
-    scans: dict[str, PageScan] = {}
+    scanned: dict[str, PageScan] = dict(scans or {})
 
     def scan(name: str) -> PageScan:
-        if name not in scans:
-            scans[name] = scan_page(site_dir / name)
-        return scans[name]
+        if name not in scanned:
+            scanned[name] = scan_page(site_dir / name)
+        return scanned[name]
 
     digest_of: dict[str, str] = {}
     for name in names:
@@ -331,8 +319,8 @@ def check_site(
         if digest is None:
             raw = (site_dir / name).read_bytes()
             digest = page_digest(raw) if memo is not None else ""  # without a memo, never compared
-            if name not in previous or previous[name].digest != digest:
-                scans[name] = scan_html(raw.decode("utf-8", errors="replace"))
+            if name not in scanned and (name not in previous or previous[name].digest != digest):
+                scanned[name] = scan_html(raw.decode("utf-8", errors="replace"))
         digest_of[name] = digest
     changed = [n for n in names if n not in previous or previous[n].digest != digest_of[n]]
     new_ids = {n for n in changed if n not in previous or previous[n].ids != _ids_digest(scan(n).ids)}

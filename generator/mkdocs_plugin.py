@@ -33,7 +33,7 @@ from mkdocs.structure.toc import get_toc
 from .build import ShellReport, brief_printer, render_pages, site_catalogue, site_info
 from .cache import PageCache, load_related, save_related
 from .check import load_site
-from .checklinks import PageHasher
+from .checklinks import PageHasher, PageScan
 from .config import ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
 from .i18n import Catalogue
@@ -107,6 +107,10 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         """Spent in on_post_page, counted with the link check's time in on_post_build."""
         self.digests: dict[str, str] = {}
         """The hashes, once the build is done (on_post_build)."""
+        self.scans: dict[str, PageScan] = {}
+        """The pages that differ from the link memo's, scanned (on_post_build)."""
+        self.link_memo: Path | None = None
+        """The link memo of ``ksite build``: the hasher scans the pages that differ from it."""
         self._catalogues: dict[str, Catalogue] = {}
 
     @property
@@ -280,10 +284,13 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         started = time.perf_counter()
         unhashed = self._unhashed
         if unhashed is None:
-            if self.preloaded is None or not self.config.page_cache_dir or self._hashing_failed:
+            project = self.project
+            no_check = self.preloaded is None or not self.config.page_cache_dir
+            if no_check or project is None or self._hashing_failed:
                 return output
             try:
-                self.hasher = PageHasher(Path(config.site_dir))
+                prefix = "" if self.lang == project.default_language else f"{self.lang}/"
+                self.hasher = PageHasher(Path(config.site_dir), self.link_memo, prefix)
             except OSError:  # no helper process: the link check reads every page itself
                 self._hashing_failed = True
                 return output
@@ -301,7 +308,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         hasher, self.hasher = self.hasher, None
         if hasher is not None:  # the wait for the last hashes counts as the link check's
             hasher.add(self._unhashed or ())
-            self.digests = hasher.digests()
+            self.digests, self.scans = hasher.finish()
         self._unhashed = None
         spent, self._hashing_seconds = self._hashing_seconds + time.perf_counter() - started, 0.0
         self.seconds["links"] = self.seconds.get("links", 0.0) + spent
@@ -398,12 +405,19 @@ class _Collector(logging.Handler):
 
 
 def build_into(
-    project: ProjectConfig, staging: Path, site: LinkedSite, *, pdf: bool = True, cache: bool = True
+    project: ProjectConfig,
+    staging: Path,
+    site: LinkedSite,
+    link_memo: Path | None = None,
+    *,
+    pdf: bool = True,
+    cache: bool = True,
 ) -> ShellReport:
     """Run one MkDocs build per language into ``staging`` (others under ``<lang>/``), with the
     PDF briefs unless ``pdf`` is False (``ksite build --no-pdf``), reusing unchanged pages from
     ``.ksite-cache/pages`` unless ``cache`` is False. Reports which pages it rendered and which
-    came from the cache."""
+    came from the cache, and (unless ``cache`` is False) each page's digest, with a scan of
+    those that differ from ``link_memo``'s, for the link check."""
     collector = _Collector()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(collector)
@@ -411,16 +425,18 @@ def build_into(
     reused: list[str] = []
     seconds: dict[str, float] = {}
     digests: dict[str, str] = {}
+    scans: dict[str, PageScan] = {}
     started = time.perf_counter()
     related = load_related(site, project.root / PAGE_CACHE) if cache else ""
     seconds["render"] = time.perf_counter() - started
     try:
         for lang in project.languages:
-            plugin = _build_language(project, staging, site, lang, collector, pdf, cache)
+            plugin = _build_language(project, staging, site, lang, collector, pdf, cache, link_memo)
             for step, spent in plugin.seconds.items():
                 seconds[step] = seconds.get(step, 0.0) + spent
             prefix = "" if lang == project.default_language else f"{lang}/"
             digests.update((prefix + name, digest) for name, digest in plugin.digests.items())
+            scans.update((prefix + name, scan) for name, scan in plugin.scans.items())
             page_cache = plugin.page_cache
             if page_cache is not None:
                 rendered += page_cache.rendered
@@ -431,7 +447,7 @@ def build_into(
         started = time.perf_counter()
         save_related(site, project.root / PAGE_CACHE, related)
         seconds["render"] = seconds.get("render", 0.0) + time.perf_counter() - started
-    return ShellReport(tuple(rendered), tuple(reused), seconds, digests)
+    return ShellReport(tuple(rendered), tuple(reused), seconds, digests, scans)
 
 
 def _build_language(
@@ -442,6 +458,7 @@ def _build_language(
     collector: _Collector,
     pdf: bool,
     cache: bool,
+    link_memo: Path | None,
 ) -> KsitePlugin:
     target = staging if lang == project.default_language else staging / lang
     config = load_mkdocs_config(str(project.config_file), site_dir=str(target))
@@ -459,6 +476,7 @@ def _build_language(
         )
     plugin.config.language = lang
     plugin.preloaded = site
+    plugin.link_memo = link_memo
     plugin.config.pdf = pdf
     plugin.config.page_cache_dir = PAGE_CACHE if cache else None
     # Set before any plugin's on_config runs: the search plugin picks its language from it.

@@ -141,9 +141,41 @@ def test_the_page_hasher_hashes_each_file_in_a_helper_process(tmp_path: Path) ->
     hasher.add(["b.html", "c.html", "gone.html", "odd\nname.html"])  # in batches, as the adapter
     # gone.html was never written; a newline cannot travel: both left out
     # (sent as it is, "odd\nname.html" would come back as a digest of name.html)
-    assert hasher.digests() == {
-        n: page_digest((site / n).read_bytes()) for n in ("a.html", "b.html", "c.html")
-    }
+    digests, scans = hasher.finish()
+    assert digests == {n: page_digest((site / n).read_bytes()) for n in ("a.html", "b.html", "c.html")}
+    assert scans == {}  # no memo: nothing is scanned
+
+
+def test_the_page_hasher_scans_the_pages_that_differ_from_the_memo(tmp_path: Path) -> None:
+    """The link check looks at those pages; the helper has scanned them as they were written,
+    and the check takes its scans: a broken link in one is still found."""
+    from generator.checklinks import PageHasher, scan_html
+
+    site, memo = write_site(tmp_path / "site", a=A, b=B, c=C), tmp_path / "links.sqlite3"
+    check_site(site, memo=memo)
+    (site / "c.html").write_text(C.replace("a.html", "nowhere.html"), "utf-8")
+    (site / "d.html").write_text(B, "utf-8")  # new
+    hasher = PageHasher(site, memo)
+    hasher.add(["a.html", "b.html", "c.html", "d.html"])
+    digests, scans = hasher.finish()
+    assert sorted(scans) == ["c.html", "d.html"]
+    assert scans["c.html"] == scan_html((site / "c.html").read_text("utf-8"))
+    assert scans["c.html"].links == [("a", "nowhere.html", 1)]
+    problems, _, checked = check_site(site, memo=memo, digests=digests, scans=scans)
+    assert checked == 2
+    assert messages(problems) == [
+        "site/c.html:1:1: error: broken link 'nowhere.html': nowhere.html does not exist"
+    ]
+    # Under a language's folder, the memo's names carry its prefix.
+    (site / "zh").mkdir()
+    for name in ("a.html", "b.html"):
+        (site / "zh" / name).write_bytes((site / name).read_bytes())
+    prefixed = PageHasher(site / "zh", memo, "zh/")
+    prefixed.add(["a.html", "b.html"])
+    assert sorted(prefixed.finish()[1]) == ["a.html", "b.html"]  # not in the memo as zh/...
+    unprefixed = PageHasher(site / "zh", memo, "")
+    unprefixed.add(["a.html", "b.html"])
+    assert unprefixed.finish()[1] == {}  # the same bytes as a.html and b.html in the memo
 
 
 def test_a_failed_or_cancelled_page_hasher_gives_no_digests(
@@ -160,7 +192,7 @@ def test_a_failed_or_cancelled_page_hasher_gives_no_digests(
     monkeypatch.setattr(offload, "command", lambda *a: [sys.executable, "-c", "import sys; sys.exit(3)"])
     failing = PageHasher(site)
     failing.add(["a.html"])
-    assert failing.digests() == {}
+    assert failing.finish() == ({}, {})
     monkeypatch.undo()
     cancelled = PageHasher(site)
     cancelled.add(["a.html"])

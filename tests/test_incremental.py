@@ -159,15 +159,24 @@ def test_a_damaged_page_store_is_started_afresh(project: ProjectConfig) -> None:
     assert sorted(p.name for s in stores for p in s.parent.iterdir()) == [STORE] * len(stores)
 
 
-def test_link_check_looks_again_only_at_pages_that_changed(project: ProjectConfig, tmp_path: Path) -> None:
+def test_link_check_looks_again_only_at_pages_that_changed(
+    project: ProjectConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import checklinks
+
     memo = tmp_path / "links.sqlite3"
     first = build(project, SHELL, link_memo=memo)
     assert first.link_pages > 40
     assert build(project, SHELL, link_memo=memo).link_pages == 0  # byte-identical rebuild
     brief = project.content_dir / "knowledge" / f"{BRIEF}.md"
     brief.write_text(brief.read_text("utf-8").replace("title: Putting", "title: Now putting"), "utf-8")
+    read_here: list[Path] = []
+    scan_page = checklinks.scan_page
+    monkeypatch.setattr(checklinks, "scan_page", lambda path: read_here.append(path) or scan_page(path))
     changed = build(project, SHELL, link_memo=memo)
     assert len(changed.rendered) <= changed.link_pages < first.link_pages
+    # The changed pages were scanned by the hasher's process as MkDocs wrote them.
+    assert read_here == []
 
 
 @pytest.mark.parametrize("batch", [3, 100])
