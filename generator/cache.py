@@ -236,7 +236,7 @@ class PageCache:
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and self.directory is not None:
-            self._db = open_store(self.directory)
+            self._db = sqlitestore.open_store(self.directory / STORE, _TABLE, _FORMAT)
         return self._db
 
 
@@ -247,11 +247,6 @@ _TABLE = (
 )
 """The store's table: the page but for its HTML (marshal data), the HTML, and (once made) the page's
 search entry (:class:`generator.search.SearchEntry`)."""
-
-
-def open_store(directory: Path) -> sqlite3.Connection:
-    """The language's page store (see :mod:`generator.sqlitestore`)."""
-    return sqlitestore.open_store(directory / STORE, [_TABLE], _FORMAT)
 
 
 @cache

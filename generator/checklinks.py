@@ -201,7 +201,7 @@ class LinkMemo:
     def save(self, path: Path, previous: LinkMemo | None) -> None:
         """Write this memo where ``previous`` (None: nothing usable) was read from, rewriting
         only the pages that differ from it."""
-        db = sqlitestore.open_store(path, [_MEMO_TABLE], _MEMO_FORMAT)
+        db = sqlitestore.open_store(path, _MEMO_TABLE, _MEMO_FORMAT)
         try:
             with db:
                 before = previous.pages if previous is not None else {}

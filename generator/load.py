@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,15 +79,15 @@ def content_files(content_dir: Path) -> Iterator[tuple[str, Path]]:
 
 
 def load_content(
-    content: Path | Sequence[tuple[str, Path]], root: Path, cache: ParseCache | None = None
+    files: Iterable[tuple[str, Path]], root: Path, cache: ParseCache | None = None
 ) -> tuple[list[RawDocument], list[Problem]]:
-    """Read and parse every content file (of a content folder, or listed by
-    :func:`content_files`); problems of all files are returned together. Files whose path and
+    """Read and parse the content ``files`` (as :func:`content_files` lists them); problems of
+    all files are returned together. Files whose path and
     bytes are those of a document in ``cache`` are not parsed again, and the others that parse
     cleanly are put in it."""
     documents: list[RawDocument] = []
     problems: list[Problem] = []
-    for kind, path in content_files(content) if isinstance(content, Path) else content:
+    for kind, path in files:
         doc, file_problems = _load_file(kind, path, root, cache)
         problems.extend(file_problems)
         if doc is not None:

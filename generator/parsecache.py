@@ -111,7 +111,7 @@ class ParseCache:
                 kept[shown] = (document.digest, encoded)
         if kept == self.entries:
             return False
-        db = sqlitestore.open_store(path, [_TABLE], FORMAT)
+        db = sqlitestore.open_store(path, _TABLE, FORMAT)
         try:
             with db:
                 if not self.entries:  # nothing was read: the store may hold another's rows

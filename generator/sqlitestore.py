@@ -10,15 +10,14 @@ afresh. A cache is only saved work, so neither is ever an error.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
 
 _META = "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)"
 
 
-def open_store(path: Path, tables: Sequence[str], store_format: str) -> sqlite3.Connection:
-    """The store at ``path`` for reading and writing, with ``tables`` (CREATE TABLE statements
-    naming tables other than ``meta``) and ``store_format`` in its meta table; created when
+def open_store(path: Path, table: str, store_format: str) -> sqlite3.Connection:
+    """The store at ``path`` for reading and writing, with ``table`` (a CREATE TABLE statement
+    for a table other than ``meta``) and ``store_format`` in its meta table; created when
     missing, emptied when of another format, started afresh when damaged.
 
     Written ahead-of-log with ``synchronous=NORMAL``: a commit then waits for no disk flush
@@ -37,8 +36,7 @@ def open_store(path: Path, tables: Sequence[str], store_format: str) -> sqlite3.
                     for (name,) in db.execute(query).fetchall():
                         db.execute('DROP TABLE "{}"'.format(name.replace('"', '""')))
                     db.execute(_META)
-                    for table in tables:
-                        db.execute(table)
+                    db.execute(table)
                     db.execute("INSERT INTO meta VALUES ('format', ?)", (store_format,))
             return db
         except sqlite3.DatabaseError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -112,7 +113,12 @@ def test_broken_internal_link_fails_the_build(
 
 
 def test_check_writes_nothing(project: ProjectConfig) -> None:
+    """Not even the parse cache it reads (a build through the CLI wrote it)."""
     root = project.root
+    assert main(["-f", str(project.config_file), "build", "--no-pdf"]) == 0
+    while leftovers(project):  # the old site, removed in the background
+        time.sleep(0.05)
+    assert (root / ".ksite-cache" / "parsed.sqlite3").is_file()
     before = tree_digest(root)
     assert main(["-f", str(project.config_file), "check"]) == 0
     assert tree_digest(root) == before

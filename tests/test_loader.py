@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.load import MAX_BYTES, decode, load_content, parse_markdown, read_bytes
+from generator.load import MAX_BYTES, content_files, decode, load_content, parse_markdown, read_bytes
 from generator.yamlsource import parse_yaml
 
 
@@ -296,7 +296,7 @@ def test_load_content_warns_about_stray_files(tmp_path: Path) -> None:
     (content / "places").mkdir(parents=True)
     (content / "places" / "notes.txt").write_text("x")
     (content / "places" / "harbin.yaml").write_text("name: Harbin\nkind: city\n")
-    documents, problems = load_content(content, tmp_path)
+    documents, problems = load_content(content_files(content), tmp_path)
     assert [d.path for d in documents] == ["content/places/harbin.yaml"]
     assert messages(problems) == [
         "content/places/notes.txt: warning: ignored: only .yaml files are read from places/"
