@@ -1,12 +1,15 @@
-"""The pipeline, top to bottom: load → validate → link → render → (shell) → check links → swap.
+"""The pipeline, top to bottom: load → validate → link → render → exports → shell → links → publish.
 
-This is the one place that shows how ksite works. Each stage is a module of pure functions;
-the site shell (MkDocs + Material) is passed in as a callable, so the core never imports it.
+This is the one place that shows how ksite works; :func:`build` calls every stage itself.
+Each stage is a module of functions from one value to the next. The site shell (MkDocs +
+Material, :mod:`generator.mkdocs_plugin`) is passed in as a callable and receives finished
+pages, so the core never imports it. What is kept between builds sits behind one seam,
+:mod:`generator.cache`, which this module opens and hands to the stages; without it (``ksite
+build --no-cache``) every stage does all its work and the site is the same, byte for byte.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import posixpath
 import secrets
@@ -15,52 +18,57 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from jinja2 import TemplateError
 
 from . import offload
-from .check import checked_site, collector_paused, template_problem
-from .checklinks import PageScan, check_external_links, check_site, list_links
+from .cache import BuildCache
+from .check import checked_site, template_problem
+from .checklinks import check_external_links, check_site, list_links
 from .config import ProjectConfig
 from .errors import ContentError, Problem, has_errors
 from .i18n import Catalogue, load_catalogue
 from .link import LinkedSite
-from .parsecache import ParseCache
 from .pdf import BriefPrinter, print_briefs
-from .render import RenderedPage, Renderer, SiteInfo
+from .render import PageMemo, RenderedPage, Renderer, SiteInfo
+from .search import SearchEntry, fallback_script
+from .search_pagefind import BUNDLE_DIR, PagefindRun, start_pagefind
 from .templating import make_environment
 
-if TYPE_CHECKING:
-    from .cache import PageCache
+SEARCH_FALLBACK = "search/ksite-fallback.js"
+"""The compact search index for a copy opened from disk (see :mod:`generator.search`)."""
+
+
+@dataclass(frozen=True)
+class LanguageSite:
+    """One language's finished pages and the files that go beside them, for the shell."""
+
+    lang: str
+    prefix: str
+    """The language's folder in the site (``zh/``; ``""`` for the default language)."""
+    pages: tuple[RenderedPage, ...]
+    files: Mapping[str, bytes | Path]
+    """Other files by path in the language's tree: PDF briefs (where they are kept), the
+    fallback search index."""
+
+    @property
+    def search_entries(self) -> list[SearchEntry]:
+        return [page.search for page in self.pages if page.search is not None]
 
 
 @dataclass(frozen=True)
 class ShellReport:
-    """What the shell did with ksite's pages: ``lang:url`` of those rendered in this build and
-    of those reused unchanged from the cache."""
-
-    rendered: tuple[str, ...] = ()
-    reused: tuple[str, ...] = ()
-    seconds: Mapping[str, float] = field(default_factory=dict)
-    """ksite's own work inside the shell, by step (rendering, search index, hashing pages for
-    the link check); the rest of the shell's time is MkDocs'."""
-    digests: Mapping[str, str] = field(default_factory=dict)
-    """:func:`generator.checklinks.page_digest` of each page the shell wrote, by path in the
-    site, so that the link check need not read unchanged pages again."""
-    scans: Mapping[str, PageScan] = field(default_factory=dict)
-    """The pages the shell scanned for the link check (those that differ from its memo)."""
+    """What the shell reports back (nothing yet beyond its own time)."""
 
 
-Shell = Callable[[ProjectConfig, Path, LinkedSite, "Path | None"], "ShellReport | None"]
-"""Builds the site shell into a directory from the linked content (the MkDocs adapter's
-``build_into``); it receives the content already loaded so nothing is read twice, and the link
-memo the build checks links against (None: no memo), whose changed pages it may scan."""
+Shell = Callable[[ProjectConfig, Path, tuple[LanguageSite, ...]], "ShellReport | None"]
+"""Wraps each language's finished pages in the theme and writes them under a folder (the
+default language at its root, the others in ``<lang>/``): the MkDocs adapter's ``build_into``."""
 
 
 @dataclass
@@ -73,12 +81,10 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     """``lang:url`` of the pages rendered; unchanged pages came from the cache."""
     reused: list[str] = field(default_factory=list)
-    shell_ksite: dict[str, float] = field(default_factory=dict)
-    """Of the shell's seconds, those spent in ksite's own steps."""
     external: int = 0
     """Distinct external URLs the site links to (fetched only with ``--check-external``)."""
     link_pages: int = 0
-    """Pages whose links were checked (with a link memo, those that changed)."""
+    """Pages whose links were checked."""
     removal: subprocess.Popen[bytes] | None = None
     """The process removing the previous site in the background, if there was one (see
     :func:`remove_in_background`); the build does not wait for it."""
@@ -101,21 +107,23 @@ def site_catalogue(config: ProjectConfig, lang: str) -> Catalogue:
 
 
 def renderer_for(
-    config: ProjectConfig, site: LinkedSite, lang: str, compiled_in: Path | None = None
+    config: ProjectConfig, site: LinkedSite, lang: str, memo: PageMemo | None = None
 ) -> Renderer:
-    env = make_environment(config.templates_dir, compiled_in)
-    return Renderer(site, site_info(config, lang), site_catalogue(config, lang), env)
+    env = make_environment(config.templates_dir)
+    return Renderer(site, site_info(config, lang), site_catalogue(config, lang), env, memo=memo)
 
 
-def brief_printer(config: ProjectConfig, cache_dir: Path) -> BriefPrinter:
-    """The export stage's PDF printer for products and project sheets, caching in ``cache_dir``."""
+def brief_printer(config: ProjectConfig, folder: Path, salt: str = "") -> BriefPrinter:
+    """The export stage's PDF printer for products and project sheets, writing into ``folder``
+    (briefs there of the same inputs and ``salt`` are reused)."""
     env = make_environment(config.templates_dir)
     return BriefPrinter(
         env,
         cache(partial(site_info, config)),
         cache(partial(site_catalogue, config)),
         config.content_dir,
-        cache_dir,
+        folder,
+        salt,
     )
 
 
@@ -124,14 +132,13 @@ def render_pages(
     site: LinkedSite,
     lang: str,
     printer: BriefPrinter | None = None,
-    page_cache: PageCache | None = None,
-    compiled_in: Path | None = None,
+    memo: PageMemo | None = None,
 ) -> Iterator[RenderedPage]:
-    """Every page of one language; template failures become positioned problems. With a
-    ``printer``, products and project sheets get their PDF brief and link to it; with a
-    ``page_cache``, pages whose inputs did not change are reused; with ``compiled_in``,
-    compiled templates are kept there between builds."""
-    renderer = replace(renderer_for(config, site, lang, compiled_in), cache=page_cache)
+    """Render stage: every page of one language with its search entry; template failures
+    become positioned problems. With a ``printer`` (export stage), products and project
+    sheets get their PDF brief and link to it; with a ``memo``, pages none of whose reads
+    changed are taken from it."""
+    renderer = renderer_for(config, site, lang, memo)
     try:
         yield from renderer.pages() if printer is None else print_briefs(renderer, printer)
     except (TemplateError, KeyError, TypeError, AttributeError) as exc:
@@ -139,6 +146,25 @@ def render_pages(
         if problem.pos.line == 0 and not isinstance(exc, TemplateError):
             raise
         raise ContentError([problem]) from exc
+
+
+def language_site(
+    config: ProjectConfig,
+    site: LinkedSite,
+    lang: str,
+    printer: BriefPrinter | None = None,
+    memo: PageMemo | None = None,
+) -> LanguageSite:
+    """Render and export one language: its pages, PDF briefs and fallback search index."""
+    pages = tuple(render_pages(config, site, lang, printer, memo))
+    files: dict[str, bytes | Path] = {}
+    for page in pages:
+        if page.pdf is not None:
+            files[posixpath.join(page.url[len(page.prefix) :], page.pdf.name)] = page.pdf.path
+    prefix = "" if lang == config.default_language else f"{lang}/"
+    language = LanguageSite(lang, prefix, pages, files)
+    files[SEARCH_FALLBACK] = fallback_script(language.search_entries).encode("utf-8")
+    return language
 
 
 def source_date_epoch(site: LinkedSite) -> int:
@@ -157,106 +183,114 @@ def build(
     config: ProjectConfig,
     shell: Shell,
     *,
+    pdf: bool = True,
+    use_cache: bool = True,
     check_links: bool = True,
     check_external: bool = False,
     progress: Callable[[str], None] | None = None,
-    link_memo: Path | None = None,
-    parse_cache: Path | None = None,
 ) -> BuildReport:
-    """Check, build into a temporary directory, check links, then swap into ``site_dir``.
-
-    Any failure leaves the previous ``site_dir`` exactly as it was. With ``link_memo`` (a file
-    in the cache), the link check looks again only at pages that changed since the last one;
-    with ``parse_cache``, only content files that changed are parsed (and the file is updated).
-    """
+    """Check, render, export, have the shell write the site into a temporary folder, check
+    its links, then swap it into ``site_dir``. Any failure leaves the previous ``site_dir``
+    exactly as it was."""
     report = BuildReport()
-    started = time.perf_counter()
+    started = mark = time.perf_counter()
     tell = progress or (lambda stage: None)
+
     tell("checking content and templates")
-    parsed = ParseCache.read(parse_cache) if parse_cache is not None else None
-    with collector_paused():
-        site, problems = checked_site(config, parsed)
-        # Frozen (see _build_checked) before the collector runs again: its first young
-        # collection would otherwise walk the whole new model (60 ms at N = 1,000).
-        gc.freeze()
-    try:
-        if parsed is not None and parse_cache is not None:
-            parsed.save(parse_cache)
-        report.seconds["check"] = time.perf_counter() - started
-        if has_errors(problems):
-            raise ContentError(problems)
-        report.warnings = problems
-        _build_checked(config, shell, site, report, check_links, check_external, tell, link_memo)
-    finally:
-        gc.unfreeze()
-    report.seconds["total"] = time.perf_counter() - started
-    return report
+    site, problems = checked_site(config)  # load → validate → link, and template syntax
+    report.seconds["check"] = time.perf_counter() - mark
+    if has_errors(problems):
+        raise ContentError(problems)
+    report.warnings = problems
 
-
-def _build_checked(
-    config: ProjectConfig,
-    shell: Shell,
-    site: LinkedSite,
-    report: BuildReport,
-    check_links: bool,
-    check_external: bool,
-    tell: Callable[[str], None],
-    link_memo: Path | None,
-) -> None:
-    """:func:`build` once the content is checked.
-
-    Meanwhile the loaded model (millions of long-lived objects) is frozen out of the cyclic
-    collector's reach (``gc.freeze``): otherwise each full collection while pages are rendered
-    and written walks it all again (measured: collections took 1.3 s of a 26 s rebuild at
-    N = 1,000, and 0.7-0.9 s frozen). It is collected normally after the build.
-    """
+    kept = BuildCache(config) if use_cache else None
     parent = config.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-new-", dir=parent))
+    scratch = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-work-", dir=parent))
+    indexing: list[tuple[LanguageSite, PagefindRun]] = []
+    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if previous_epoch is None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(site))
     try:
         mark = time.perf_counter()
-        previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if previous_epoch is None:
-            os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(site))
-        tell(f"rendering and building {', '.join(config.languages)}")
-        try:
-            memo = link_memo if check_links else None
-            shell_report = shell(config, staging, site, memo) or ShellReport()
-            report.rendered, report.reused = list(shell_report.rendered), list(shell_report.reused)
-            report.shell_ksite = dict(shell_report.seconds)
-        finally:
-            if previous_epoch is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-        shell_seconds = time.perf_counter() - mark
-        for step, spent in report.shell_ksite.items():
-            report.seconds[step] = spent
-        report.seconds["mkdocs"] = shell_seconds - sum(report.shell_ksite.values())
+        printer = None
+        if pdf:
+            folder = kept.pdf_folder if kept is not None else scratch / "pdf"
+            printer = brief_printer(config, folder, kept.settings_digest if kept is not None else "")
+        languages = []
+        for lang in config.languages:
+            tell(f"rendering {lang}")
+            memo = kept.page_store(site, lang) if kept is not None else None
+            try:
+                languages.append(language_site(config, site, lang, printer, memo))
+            except BaseException:
+                if memo is not None:
+                    memo.close(prune=False)
+                raise
+            if memo is not None:
+                memo.close(prune=True)  # every page was asked for: drop the others
+        report.seconds["render"] = time.perf_counter() - mark
+        if kept is not None:
+            report.rendered, report.reused = kept.rendered(), kept.reused()
+        else:
+            report.rendered = [f"{p.lang}:{p.url}" for language in languages for p in language.pages]
+
+        # Pagefind indexes each language on the other core while the shell writes the pages.
+        mark = time.perf_counter()
+        for language in languages:
+            bundle = scratch / "pagefind" / language.lang
+            indexing.append((language, start_pagefind(language.search_entries, language.lang, bundle)))
+        report.seconds["search index"] = time.perf_counter() - mark
+
+        tell(f"writing {', '.join(config.languages)}")
+        mark = time.perf_counter()
+        shell(config, staging, tuple(languages))
+        report.seconds["mkdocs"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        while indexing:
+            language, run = indexing.pop(0)
+            os.replace(run.finish(), staging / language.prefix / BUNDLE_DIR)
+        report.seconds["search index"] += time.perf_counter() - mark
+
         mark = time.perf_counter()
         base_path = urlsplit(config.site_url).path
         if check_links:
             tell("checking links")
-            link_problems, links, report.link_pages = check_site(
-                staging, base_path, memo=link_memo, digests=shell_report.digests, scans=shell_report.scans
-            )
-            # Hashing the pages as they were written counts as the link check's work too.
-            report.seconds["links"] = time.perf_counter() - mark + report.shell_ksite.get("links", 0.0)
+            scans = kept.scan_store() if kept is not None else None
+            try:
+                link_problems, links, report.link_pages = check_site(staging, base_path, scans)
+            finally:
+                if scans is not None:
+                    scans.close()
             if has_errors(link_problems):
                 raise ContentError(link_problems)
         else:
             links = list_links(staging)  # for the external links only
+        report.seconds["links"] = time.perf_counter() - mark
         report.external = len({url for _, url in links.external_links()})
         if check_external:
             tell(f"checking {report.external} external links")
             report.warnings += check_external_links(staging, links=links)
         report.pages = sum(1 for name in links.files if posixpath.basename(name) == "index.html")
+
         mark = time.perf_counter()
         previous = _swap(staging, config.site_dir)
         if previous is not None:
             report.removal = remove_in_background(previous)
         report.seconds["publish"] = time.perf_counter() - mark
     except BaseException:
+        for _, run in indexing:
+            run.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if previous_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        shutil.rmtree(scratch, ignore_errors=True)
+    report.seconds["total"] = time.perf_counter() - started
+    return report
 
 
 def _swap(staging: Path, site_dir: Path) -> Path | None:

@@ -16,7 +16,6 @@ from .config import ProjectConfig
 from .errors import Problem, error
 from .link import LinkedSite, check_attachments, link_library
 from .load import content_files, display_path, load_content
-from .parsecache import ParseCache
 from .validate import validate_documents
 
 
@@ -37,18 +36,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_site(
-    config: ProjectConfig, parse_cache: ParseCache | None = None
-) -> tuple[LinkedSite, list[Problem]]:
-    """Load, validate and link the content; every problem of every file is returned. Files
-    unchanged since they went into ``parse_cache`` are not parsed again."""
+def load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
+    """Load, validate and link the content; every problem of every file is returned."""
     with collector_paused():
-        return _load_site(config, parse_cache)
+        return _load_site(config)
 
 
-def _load_site(config: ProjectConfig, parse_cache: ParseCache | None) -> tuple[LinkedSite, list[Problem]]:
+def _load_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
     files = list(content_files(config.content_dir))
-    documents, problems = load_content(files, config.root, parse_cache)
+    documents, problems = load_content(files, config.root)
     loaded = {doc.path for doc in documents}
     unreadable = (
         [(kind, path.stem) for kind, path in files if display_path(path, config.root) not in loaded]
@@ -109,10 +105,7 @@ def template_problem(config: ProjectConfig, exc: Exception) -> Problem:
     return error(display_path(Path(where[0]), config.root), where[1], 1, f"template error: {exc}")
 
 
-def checked_site(
-    config: ProjectConfig, parse_cache: ParseCache | None = None
-) -> tuple[LinkedSite, list[Problem]]:
-    """Everything ``ksite check`` reports, and the site it loaded; writes nothing (a
-    ``parse_cache`` is only read here; ``ksite build`` saves it)."""
-    site, problems = load_site(config, parse_cache)
+def checked_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
+    """Everything ``ksite check`` reports, and the site it loaded; writes nothing."""
+    site, problems = load_site(config)
     return site, problems + check_templates(config)

@@ -4,27 +4,32 @@ Runs over the HTML MkDocs wrote (so it also covers the theme's own links). Exter
 are collected, not fetched: CI may have no network. Pages are scanned with regular
 expressions over the tags MkDocs and ksite write (quoted attributes), which is an order of
 magnitude faster than a full HTML parse on sites of tens of thousands of pages; existence is
-looked up in one listing of the site instead of a file-system call per link.
+looked up in one listing of the site instead of a file-system call per link, and a link is
+worked out once per folder (the theme's navigation repeats the same links on every page).
+Scanning is most of the work, and a page's scan depends on its bytes only, so a
+:class:`ScanMemo` (the cache's) can give back the scans of pages written before.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import marshal
+import html
 import os
 import posixpath
-import sqlite3
-import subprocess
-import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from . import offload, sqlitestore
 from .errors import Problem, error, warning
+
+_TAG = re.compile(r"<(a|link|img|script|source)\b([^>]*)>", re.IGNORECASE)
+_URL_ATTR = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_A_NAME = re.compile(r"""<a\b[^>]*?\sname\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_LINK_ATTRS = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src")}
 
 
 @dataclass
@@ -37,7 +42,21 @@ class PageScan:
 
 
 def scan_html(text: str) -> PageScan:
-    ids, links = offload.scan_html(text)
+    """The ids and links of a page."""
+    ids: set[str] = set()
+    links: list[tuple[str, str, int]] = []
+    for pattern in (_ID, _A_NAME):
+        for match in pattern.finditer(text):
+            ids.add(html.unescape(match.group(1) or match.group(2) or ""))
+    line, position = 1, 0
+    for match in _TAG.finditer(text):
+        tag = match.group(1).lower()
+        for attr in _URL_ATTR.finditer(match.group(2)):
+            if (tag, attr.group(1).lower()) not in _LINK_ATTRS:
+                continue
+            line += text.count("\n", position, match.start())
+            position = match.start()
+            links.append((tag, html.unescape(attr.group(2) or attr.group(3) or ""), line))
     return PageScan(ids, links)
 
 
@@ -45,102 +64,37 @@ def scan_page(path: Path) -> PageScan:
     return scan_html(path.read_text("utf-8", errors="replace"))
 
 
-page_digest = offload.digest
-"""See :func:`generator.offload.digest`."""
+class ScanMemo(Protocol):
+    """Scans of pages seen before, by the digest of their bytes (:mod:`generator.cache`)."""
+
+    def recall(self, digest: bytes) -> PageScan | None: ...
+
+    def remember(self, digest: bytes, scan: PageScan) -> None: ...
 
 
-class PageHasher:
-    """Hashes the pages of a site with :func:`page_digest` as the site's writer finishes them,
-    for the link check (which then reads only the pages that changed), and scans the pages
-    that differ from the link memo's (those the check will look at).
-
-    A helper process (:mod:`generator.offload`) reads each file back and hashes it on another
-    core; the writer's share is a line written to a pipe per page. (Hashing each page's text on
-    the writer's thread took 0.4 s of a rebuild at N = 1,000; a thread did no better.) If the
-    helper fails, pages come without digests and the link check reads them all.
-    """
-
-    def __init__(self, root: Path, memo: Path | None = None, prefix: str = "") -> None:
-        """``memo``: the link memo, whose digests the helper reads (for ``prefix`` + each path)
-        to tell which pages to scan; without one, no page is scanned."""
-        arguments = ("hash-pages", str(root)) + (() if memo is None else (str(memo), prefix))
-        self._process = subprocess.Popen(
-            offload.command(*arguments),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def add(self, names: Iterable[str]) -> None:
-        """Hash the pages written as ``names`` (paths under the root). A name with a newline
-        cannot travel as a line: the link check reads that page itself."""
-        lines = "".join(f"{name}\n" for name in names if "\n" not in name)
-        if self._process.stdin is None or not lines:
-            return
-        with contextlib.suppress(OSError):  # the helper is gone: finish() gives nothing
-            self._process.stdin.write(lines.encode())
-
-    def finish(self) -> tuple[dict[str, str], dict[str, PageScan]]:
-        """Every page's digest, and the scans of the pages that differ from the memo's, once
-        all are done (the hasher takes no more pages after); nothing if the helper failed."""
-        try:
-            out, _ = self._process.communicate()
-            digests, scans = marshal.loads(out) if self._process.returncode == 0 else ({}, {})
-            return (
-                {k: v for k, v in digests.items() if isinstance(k, str) and isinstance(v, str)},
-                {k: PageScan(set(ids), list(links)) for k, (ids, links) in scans.items() if k in digests},
-            )
-        except (OSError, ValueError, EOFError, TypeError, AttributeError):
-            return {}, {}
-
-    def cancel(self) -> None:
-        """Stop the helper (the build failed)."""
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.communicate()
-
-
-def _ids_digest(ids: set[str]) -> str:
-    return hashlib.sha1("\0".join(sorted(ids)).encode(), usedforsecurity=False).hexdigest()
-
-
-class PageLinks(NamedTuple):
-    """What the link check keeps of one page once its links were all found good (a row of
-    the memo's store)."""
-
-    digest: str
-    """:func:`page_digest` of the page's bytes."""
-    ids: str
-    """Hash of the ids it defines (links into it with a #fragment depend on them)."""
-    targets_blob: bytes
-    """The files of the site it links to, and the pages it links to with a #fragment, as
-    marshal data: read only when files are gone or ids changed (see :meth:`targets`)."""
-    external: tuple[str, ...]
-    """Distinct URLs it links to outside the site (http, https)."""
-
-    @classmethod
-    def make(
-        cls, digest: str, ids: str, targets: Iterable[str], anchored: Iterable[str], external: Iterable[str]
-    ) -> PageLinks:
-        return cls(digest, ids, marshal.dumps((tuple(targets), tuple(anchored))), tuple(external))
-
-    def targets(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(files it links to, pages it links to with a #fragment)."""
-        targets, anchored = marshal.loads(self.targets_blob)
-        return targets, anchored
+def _scan(path: Path, memo: ScanMemo | None) -> PageScan:
+    if memo is None:
+        return scan_page(path)
+    raw = path.read_bytes()
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    scan = memo.recall(digest)
+    if scan is None:
+        scan = scan_html(raw.decode("utf-8", errors="replace"))
+        memo.remember(digest, scan)
+    return scan
 
 
 @dataclass(frozen=True)
 class SiteLinks:
-    """Every file of a built site and the links of each of its HTML pages."""
+    """Every file of a built site and the external URLs of each of its HTML pages."""
 
     files: frozenset[str]
-    pages: dict[str, PageLinks]
+    external: dict[str, tuple[str, ...]]
 
     def external_links(self) -> Iterator[tuple[str, str]]:
         """(page, url) for every link that leaves the site."""
-        for page, links in self.pages.items():
-            for url in links.external:
+        for page, urls in self.external.items():
+            for url in urls:
                 yield page, url
 
 
@@ -161,74 +115,6 @@ def _listing(site_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
                     found.append(prefix + entry.name)
         folders.append(prefix[:-1])
     return frozenset(found), frozenset(folders)
-
-
-@dataclass(frozen=True)
-class LinkMemo:
-    """The last successful link check of a site, so that a rebuild checks only the pages that
-    changed and those whose targets changed (``.ksite-cache/links.sqlite3``).
-
-    A page whose bytes are the same, whose targets all still exist and whose anchored targets
-    define the same ids as then, has the same links as then, and they were all good. The store
-    has a row per page (a rebuild rewrites the rows of the pages it checked) and the site's
-    file list; its values are plain strings and :mod:`marshal` data: no code runs on reading.
-    """
-
-    base_path: str
-    files: frozenset[str]
-    """Every file of the site then (what is gone since is what a page may now miss)."""
-    pages: dict[str, PageLinks]
-
-    @classmethod
-    def load(cls, path: Path, base_path: str) -> LinkMemo | None:
-        db = sqlitestore.read_store(path, _MEMO_FORMAT)
-        if db is None:
-            return None  # missing or unreadable: check everything
-        try:
-            if sqlitestore.meta(db, "base_path") != base_path:
-                return None
-            files = marshal.loads(sqlitestore.meta(db, "files"))  # type: ignore[arg-type]
-            pages = {
-                name: PageLinks(digest, ids, targets, marshal.loads(external) if external else ())
-                for name, digest, ids, targets, external in db.execute("SELECT * FROM pages")
-            }
-            return cls(base_path, frozenset(files), pages)
-        except (sqlite3.DatabaseError, EOFError, ValueError, TypeError):
-            return None
-        finally:
-            db.close()
-
-    def save(self, path: Path, previous: LinkMemo | None) -> None:
-        """Write this memo where ``previous`` (None: nothing usable) was read from, rewriting
-        only the pages that differ from it."""
-        db = sqlitestore.open_store(path, _MEMO_TABLE, _MEMO_FORMAT)
-        try:
-            with db:
-                before = previous.pages if previous is not None else {}
-                if previous is None:
-                    db.execute("DELETE FROM pages")
-                gone = [(name,) for name in before if name not in self.pages]
-                db.executemany("DELETE FROM pages WHERE name = ?", gone)
-                db.executemany(
-                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (name, *links[:3], marshal.dumps(links.external) if links.external else None)
-                        for name, links in self.pages.items()
-                        if before.get(name) != links
-                    ],
-                )
-                if previous is None or previous.files != self.files:
-                    sqlitestore.set_meta(db, "files", marshal.dumps(self.files))
-                sqlitestore.set_meta(db, "base_path", self.base_path)
-        finally:
-            db.close()
-
-
-_MEMO_FORMAT = f"ksite links 5 python {sys.version_info[0]}.{sys.version_info[1]}"
-_MEMO_TABLE = (
-    "CREATE TABLE pages (name TEXT PRIMARY KEY, digest TEXT NOT NULL, ids TEXT NOT NULL,"
-    " targets BLOB NOT NULL, external BLOB)"
-)
 
 
 def check_external_links(
@@ -267,12 +153,12 @@ def list_links(site_dir: Path) -> SiteLinks:
     """Every file of the site and the external URLs of each page, checking nothing (for a build
     run with ``--no-link-check``, which still reports and may fetch its external links)."""
     files, _ = _listing(site_dir)
-    pages = {
-        name: PageLinks.make("", "", (), (), _external(scan_page(site_dir / name).links))
+    external = {
+        name: tuple(_external(scan_page(site_dir / name).links))
         for name in sorted(files)
         if name.endswith(".html")
     }
-    return SiteLinks(files, pages)
+    return SiteLinks(files, external)
 
 
 def _external(links: Iterable[tuple[str, str, int]]) -> dict[str, None]:
@@ -285,85 +171,42 @@ def _leaves_site(url: str) -> bool:
 
 
 def check_site(
-    site_dir: Path,
-    base_path: str = "/",
-    memo: Path | None = None,
-    digests: Mapping[str, str] | None = None,
-    scans: Mapping[str, PageScan] | None = None,
+    site_dir: Path, base_path: str = "/", memo: ScanMemo | None = None
 ) -> tuple[list[Problem], SiteLinks, int]:
     """Broken internal links and anchors, each named with its page and line; with the site's
     links and how many pages were checked.
 
     ``base_path`` is the path of ``site_url`` (``/ta-54037/``): root-absolute links under it
-    point into the site, as MkDocs writes them on 404.html. With ``memo`` (a file), only pages
-    that changed since the last successful check there, or whose targets changed, are checked,
-    and the file is updated when no link is broken. ``digests`` are :func:`page_digest` values
-    the site's writer already knows (the MkDocs adapter has each page hashed once it is
-    written), by path, and ``scans`` the :func:`scan_html` of pages already scanned; other
-    pages are read."""
+    point into the site, as MkDocs writes them on 404.html. With a ``memo``, pages whose bytes
+    it has seen are not scanned again."""
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-    known = LinkMemo.load(memo, base_path) if memo is not None else None
-    previous = known.pages if known is not None else {}
     files, folders = _listing(site_dir)
     names = sorted(f for f in files if f.endswith(".html"))
-    scanned: dict[str, PageScan] = dict(scans or {})
-
-    def scan(name: str) -> PageScan:
-        if name not in scanned:
-            scanned[name] = scan_page(site_dir / name)
-        return scanned[name]
-
-    digest_of: dict[str, str] = {}
-    for name in names:
-        digest = digests.get(name) if digests is not None else None
-        if digest is None:
-            raw = (site_dir / name).read_bytes()
-            digest = page_digest(raw) if memo is not None else ""  # without a memo, never compared
-            if name not in scanned and (name not in previous or previous[name].digest != digest):
-                scanned[name] = scan_html(raw.decode("utf-8", errors="replace"))
-        digest_of[name] = digest
-    changed = [n for n in names if n not in previous or previous[n].digest != digest_of[n]]
-    new_ids = {n for n in changed if n not in previous or previous[n].ids != _ids_digest(scan(n).ids)}
-    # Files gone since the last check (pages, styles, images, PDFs): who linked to them is due.
-    gone = known.files - files if known is not None else frozenset()
-    due = set(changed)
-    if gone or new_ids:
-        for name in names:
-            if name in due or (seen := previous.get(name)) is None:
-                continue
-            linked, anchors = seen.targets()
-            if any(t in gone for t in linked) or any(t in new_ids for t in anchors):
-                due.add(name)
-    problems: list[Problem] = []
-    pages: dict[str, PageLinks] = {}
+    scans = {name: _scan(site_dir / name, memo) for name in names}
 
     def ids_of(page: str) -> set[str]:
-        return scan(page).ids
+        return scans[page].ids if page in scans else set()
 
-    for page in sorted(due):
-        targets: dict[str, None] = {}
-        anchored: dict[str, None] = {}
-        external: dict[str, None] = {}
-        page_scan = scan(page)
-        for tag, url, line in page_scan.links:
-            problem, target, fragment = _check_link(page, tag, url, base_path, files, folders, ids_of)
-            if problem:
-                problems.append(error(f"site/{page}", line, 1, problem))
-            if target is not None:
-                targets[target] = None
-                if fragment:
-                    anchored[target] = None
+    problems: list[Problem] = []
+    external: dict[str, tuple[str, ...]] = {}
+    # A link's verdict depends on the folder it is in, but for links within the page itself.
+    verdicts: dict[tuple[str, str, str], str | None] = {}
+    for page in names:
+        folder = posixpath.dirname(page)
+        found: dict[str, None] = {}
+        for tag, url, line in scans[page].links:
+            place = folder if url[:1] not in ("", "#", "?") else page
+            known = verdicts.get((place, tag, url), "")
+            if known == "":
+                known = verdicts[(place, tag, url)] = _check_link(
+                    page, tag, url, base_path, files, folders, ids_of
+                )
+            if known is not None:
+                problems.append(error(f"site/{page}", line, 1, known))
             elif _leaves_site(url):
-                external[url] = None
-        ids = _ids_digest(page_scan.ids)
-        pages[page] = PageLinks.make(digest_of[page], ids, targets, anchored, external)
-    for name in names:
-        if name not in pages:
-            pages[name] = previous[name]
-    site = SiteLinks(files, pages)
-    if memo is not None and not problems and (due or known is None or gone):
-        LinkMemo(base_path, files, pages).save(memo, known)
-    return problems, site, len(due)
+                found[url] = None
+        external[page] = tuple(found)
+    return problems, SiteLinks(files, external), len(names)
 
 
 def _check_link(
@@ -374,32 +217,30 @@ def _check_link(
     files: frozenset[str],
     folders: frozenset[str],
     ids_of: Callable[[str], set[str]],
-) -> tuple[str | None, str | None, bool]:
-    """(problem or None, the file the link points to or None when it leaves the site, whether
-    it names an anchor in that page)."""
+) -> str | None:
+    """What is wrong with a link of ``page``, or None when it is good or leaves the site."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith(("mailto:", "tel:", "javascript:", "data:")):
-        return None, None, False
+        return None
     target_path = unquote(parts.path)
     if target_path == "":
         target = page
     else:
         if target_path.startswith("/"):
             if not target_path.startswith(base_path):
-                return f"link '{url}' points outside the site", None, False
+                return f"link '{url}' points outside the site"
             target = posixpath.normpath(target_path[len(base_path) :] or ".")
         else:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(page), target_path))
         if target == ".":
             target = ""
         if target.startswith(".."):
-            return f"link '{url}' points outside the site", None, False
+            return f"link '{url}' points outside the site"
         if target in folders or target_path.endswith("/") or target == "":
             target = posixpath.join(target, "index.html") if target else "index.html"
         if target not in files:
-            return f"broken link '{url}': {target} does not exist", target, False
+            return f"broken link '{url}': {target} does not exist"
     fragment = unquote(parts.fragment)
-    anchored = bool(fragment) and tag == "a" and target.endswith(".html")
-    if anchored and fragment not in ids_of(target):
-        return f"broken anchor '{url}': no id '{fragment}' in {target}", target, True
-    return None, target, anchored
+    if fragment and tag == "a" and target.endswith(".html") and fragment not in ids_of(target):
+        return f"broken anchor '{url}': no id '{fragment}' in {target}"
+    return None

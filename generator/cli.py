@@ -7,7 +7,6 @@ Exit codes: 0 success, 1 content problems (all printed, sorted, as ``path:line:c
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,11 +14,6 @@ from pathlib import Path
 from .config import ProjectConfig, load_config
 from .errors import ContentError, Problem, Severity, format_problems, has_errors
 from .progress import BuildProgress
-
-LINK_MEMO = ".ksite-cache/links.sqlite3"
-"""What the last successful link check saw (see :class:`generator.checklinks.LinkMemo`)."""
-PARSE_CACHE = ".ksite-cache/parsed.sqlite3"
-"""Content files as the last build parsed them (see :mod:`generator.parsecache`)."""
 
 
 def _config(args: argparse.Namespace) -> ProjectConfig:
@@ -35,13 +29,10 @@ def _report(problems: Sequence[Problem], fmt: str) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import checked_site
-    from .parsecache import ParseCache
     from .translations import coverage, format_coverage, required_problems
 
     config = _config(args)
-    # The parsed files a build kept are read, never written: check writes nothing.
-    parsed = None if args.no_cache else ParseCache.read(config.root / PARSE_CACHE)
-    site, problems = checked_site(config, parsed)
+    site, problems = checked_site(config)
     if args.translations or args.require:
         reports = coverage(site, config.languages)
         if args.translations:
@@ -61,16 +52,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .mkdocs_plugin import build_into
 
     config = _config(args)
-    shell = functools.partial(build_into, pdf=not args.no_pdf, cache=not args.no_cache)
     with BuildProgress(enabled=sys.stderr.isatty()) as progress:
         report = build(
             config,
-            shell,
+            build_into,
+            pdf=not args.no_pdf,
+            use_cache=not args.no_cache,
             check_links=not args.no_link_check,
             check_external=args.check_external,
             progress=progress.stage,
-            link_memo=None if args.no_cache else config.root / LINK_MEMO,
-            parse_cache=None if args.no_cache else config.root / PARSE_CACHE,
         )
     _report(report.warnings, "text")
     progress.summary(report, config.site_dir)
@@ -78,9 +68,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
+    from .mkdocs_plugin import serve
 
-    serve(config_file=args.config_file, dev_addr=args.dev_addr, livereload=True)
+    serve(Path(args.config_file), args.dev_addr)
     return 0
 
 
@@ -132,11 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="LANG",
         help="fail when any text lacks an up-to-date translation into LANG (repeatable)",
-    )
-    check.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="parse every file instead of reading unchanged ones from the last build's .ksite-cache/",
     )
     check.set_defaults(func=cmd_check)
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .link import LinkedSite
 from .model import KnowledgeProduct, ProjectRecord
+from .reads import SiteView
 from .views import Pager, ProductCard
 
 SEPARATOR = "|"
@@ -109,7 +109,7 @@ def _facet(key: str, label: str, values: dict[str, FacetValue], order: Sequence[
     return Facet(key, label, tuple(values[k] for k in keys if k in values))
 
 
-def knowledge_list(pager: Pager, site: LinkedSite, cards: Sequence[ProductCard]) -> FacetedList:
+def knowledge_list(pager: Pager, site: SiteView, cards: Sequence[ProductCard]) -> FacetedList:
     """The catalogue of every knowledge product, newest first (``cards``, in the order of
     ``site.products_newest_first``), with its seven facets."""
     lib = site.library
@@ -155,7 +155,7 @@ def _product_values(product: KnowledgeProduct) -> tuple[tuple[str, tuple[str, ..
     )
 
 
-def _product_value_label(pager: Pager, site: LinkedSite, key: str, value: str, several: bool) -> FacetValue:
+def _product_value_label(pager: Pager, site: SiteView, key: str, value: str, several: bool) -> FacetValue:
     lib = site.library
     if key == "type":
         return FacetValue(value, pager.catalogue.term("type", value))
@@ -185,7 +185,7 @@ def _output_order(values: dict[str, FacetValue]) -> list[str]:
     return sorted(values, key=key)
 
 
-def projects_list(pager: Pager, site: LinkedSite, summaries: Sequence[dict[str, object]]) -> FacetedList:
+def projects_list(pager: Pager, site: SiteView, summaries: Sequence[dict[str, object]]) -> FacetedList:
     """The list of projects (rows as ``Renderer._project_summary`` makes them) with four facets."""
     lib = site.library
     term = pager.catalogue.term

@@ -9,7 +9,6 @@ indexes built once.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import posixpath
 from collections import Counter, defaultdict
@@ -20,27 +19,10 @@ from typing import NamedTuple
 
 from .errors import Problem, error
 from .model import KnowledgeProduct, Library, Markdown, Origin, ProjectRecord, Text, Where
+from .pagekinds import page_url
 from .references import reference_candidates
 
 PRODUCT_ORDER = "newest first"
-
-
-def page_url(kind: str, key: str = "", lang_prefix: str = "") -> str:
-    """The site-relative URL (directory style, no leading slash) of a page of the site map."""
-    paths = {
-        "home": "",
-        "projects": "projects/",
-        "project": f"projects/{key}/",
-        "output": "projects/{}/outputs/{}/".format(*key.split("/", 1)) if "/" in key else "",
-        "knowledge": "knowledge/",
-        "product": f"knowledge/{key}/",
-        "places": "places/",
-        "place": f"places/{key}/",
-        "topics": "topics/",
-        "topic": f"topics/{key}/",
-        "page": f"{key}/",
-    }
-    return lang_prefix + paths[kind]
 
 
 def relative_url(target: str, current: str, index_file: str = "") -> str:
@@ -132,22 +114,6 @@ class LinkedSite:
                 break
         self._related[memo_key] = tuple(best)
         return best
-
-    def related_inputs(self) -> str:
-        """A hash of everything :meth:`related` reads (each product's id, date, project,
-        outputs, places and topics): while it stays the same, so do all related lists."""
-        parts = [
-            (p.id, p.date, p.project, p.outputs, p.places, p.topics) for p in self.library.products.values()
-        ]
-        return hashlib.blake2b(repr(sorted(parts)).encode(), digest_size=16).hexdigest()
-
-    def related_lists(self) -> dict[tuple[str, int], tuple[str, ...]]:
-        """The related lists worked out so far (to keep between builds, see :mod:`generator.cache`)."""
-        return dict(self._related)
-
-    def add_related_lists(self, lists: Mapping[tuple[str, int], tuple[str, ...]]) -> None:
-        """Take related lists worked out by an earlier build of the same :meth:`related_inputs`."""
-        self._related.update(lists)
 
 
 def _newest_key(product: KnowledgeProduct) -> tuple[str, str]:

@@ -6,20 +6,15 @@ Reading is strict about bytes (UTF-8 with or without BOM, at most 5 MB) and abou
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import Problem, error, warning
 from .model import Markdown
 from .yamlsource import YamlDocument, parse_yaml
-
-if TYPE_CHECKING:
-    from .parsecache import ParseCache
 
 MAX_BYTES = 5 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
@@ -46,9 +41,6 @@ class RawDocument:
     body: Markdown | None = None
     lang: str | None = None
     """Language of a translation file (``<id>.zh.md``); None for an original."""
-    digest: str = ""
-    """Hash of the file's path and bytes: the same digest, the same document (the parse cache
-    and the model values' fingerprints rest on it)."""
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -78,26 +70,20 @@ def content_files(content_dir: Path) -> Iterator[tuple[str, Path]]:
             yield (kind if name.endswith(suffix) else "stray"), base / name
 
 
-def load_content(
-    files: Iterable[tuple[str, Path]], root: Path, cache: ParseCache | None = None
-) -> tuple[list[RawDocument], list[Problem]]:
+def load_content(files: Iterable[tuple[str, Path]], root: Path) -> tuple[list[RawDocument], list[Problem]]:
     """Read and parse the content ``files`` (as :func:`content_files` lists them); problems of
-    all files are returned together. Files whose path and
-    bytes are those of a document in ``cache`` are not parsed again, and the others that parse
-    cleanly are put in it."""
+    all files are returned together."""
     documents: list[RawDocument] = []
     problems: list[Problem] = []
     for kind, path in files:
-        doc, file_problems = _load_file(kind, path, root, cache)
+        doc, file_problems = _load_file(kind, path, root)
         problems.extend(file_problems)
         if doc is not None:
             documents.append(doc)
     return documents, problems
 
 
-def _load_file(
-    kind: str, path: Path, root: Path, cache: ParseCache | None
-) -> tuple[RawDocument | None, list[Problem]]:
+def _load_file(kind: str, path: Path, root: Path) -> tuple[RawDocument | None, list[Problem]]:
     shown = display_path(path, root)
     if kind == "stray":
         expected = next(s for f, (_, s) in KINDS.items() if f == path.parent.name)
@@ -106,9 +92,6 @@ def _load_file(
     raw, read_problems = read_bytes(path, shown)
     if raw is None:
         return None, read_problems
-    digest = hashlib.blake2b(shown.encode() + b"\0" + raw, digest_size=16).hexdigest()
-    if cache is not None and (known := cache.get(shown, digest)) is not None:
-        return known, []
     text, read_problems = decode(raw, shown)
     if text is None:
         return None, read_problems
@@ -116,10 +99,6 @@ def _load_file(
         doc, parse_problems = parse_markdown(text, shown, kind)
     else:
         doc, parse_problems = parse_yaml_file(text, shown, kind)
-    if doc is not None:
-        doc.digest = digest
-        if cache is not None and not parse_problems:
-            cache.put(doc)
     return doc, read_problems + parse_problems
 
 

@@ -1,24 +1,26 @@
-"""The MkDocs adapter: the only module that imports MkDocs.
+"""The MkDocs adapter: the shell that wraps ksite's finished pages in Material's theme.
 
-It hands ksite's rendered pages to MkDocs as generated files (``on_files``), supplies each
-page's metadata, HTML and table of contents without a Markdown pass (``on_pre_page``), adds
-``templates/`` to the paths ``mkdocs serve`` watches, and offers :func:`build_into`, the shell
-that ``ksite build`` drives. Moving to another site shell means rewriting this module only.
+``ksite build`` runs the pipeline (:mod:`generator.build`) and hands each language's finished
+pages and files to :func:`build_into`, which runs one MkDocs build per language. The plugin
+adds them as generated files (``on_files``) and supplies each page's metadata, HTML and table
+of contents without a Markdown pass (``on_pre_page``). Under a plain ``mkdocs build`` or
+``mkdocs serve`` (and ``ksite serve``, :func:`serve`) the plugin runs the same pipeline itself,
+once per build, and watches ``content/`` and ``templates/``. This is the only module that
+imports MkDocs; moving to another shell means rewriting it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import os
-import posixpath
-import time
+import shutil
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import config_options as opt
 from mkdocs.config import load_config as load_mkdocs_config
 from mkdocs.config.base import Config
@@ -30,33 +32,19 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .build import ShellReport, brief_printer, render_pages, site_catalogue, site_info
-from .cache import PageCache, load_related, save_related
-from .check import load_site
-from .checklinks import PageHasher, PageScan
+from .build import LanguageSite, ShellReport, brief_printer, language_site, site_catalogue
+from .check import checked_site
 from .config import ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
 from .i18n import Catalogue
-from .link import LinkedSite
 from .markdown import Heading
-from .pdf import BriefPrinter
+from .pagekinds import PAGE_KINDS
 from .render import RenderedPage
-from .search import SearchEntry, fallback_script, search_entries
-from .search_pagefind import PagefindRun, SearchIndexError, start_pagefind
-from .templating import make_environment
+from .search_pagefind import BUNDLE_DIR, SearchIndexError, start_pagefind
 
 log = logging.getLogger("mkdocs.plugins.ksite")
 ASSET_DIR = "assets/ksite"
-PAGE_CACHE = ".ksite-cache/pages"
-TEMPLATE_CACHE = ".ksite-cache/templates"
-"""Compiled templates (Jinja's bytecode cache), kept while the page cache is on."""
-SEARCH_FALLBACK = "search/ksite-fallback.js"
-"""The compact search index for a copy opened from disk (see :mod:`generator.search`)."""
 _PACKAGE = resources.files("generator")
-
-
-_HASH_BATCH = 100
-"""Pages handed to the hasher at a time (see :meth:`KsitePlugin.on_post_page`)."""
 
 
 class KsiteOptions(Config):
@@ -74,43 +62,22 @@ class KsiteOptions(Config):
     """Make the PDF briefs. ``ksite build`` turns this on (off with ``--no-pdf``); plain
     ``mkdocs build`` and ``mkdocs serve`` leave it off unless it is set here."""
     pdf_cache_dir = opt.Type(str, default=".ksite-cache/pdf")
-    """Where made PDF briefs are kept, relative to ``mkdocs.yml``, so rebuilds reuse them."""
-    page_cache_dir = opt.Optional(opt.Type(str))
-    """Where rendered pages are kept for incremental builds (``ksite build`` sets
-    ``.ksite-cache/pages``); unset, every page is rendered."""
+    """Where a plain ``mkdocs build`` with ``pdf: true`` keeps its PDF briefs, relative to
+    ``mkdocs.yml`` (``ksite build`` keeps them in ``.ksite-cache/pdf``)."""
 
 
 class KsitePlugin(BasePlugin[KsiteOptions]):
-    """Generates the programme's pages inside an MkDocs build."""
+    """Adds ksite's finished pages of one language to an MkDocs build."""
 
-    preloaded: LinkedSite | None = None
-    """Content already loaded by ``ksite build``; None under plain ``mkdocs build/serve``."""
+    handed: LanguageSite | None = None
+    """The language's pages and files from ``ksite build``; None under plain ``mkdocs build``
+    or ``serve``, where the plugin makes them itself (:meth:`_made_here`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.pages: dict[str, RenderedPage] = {}
         self.project: ProjectConfig | None = None
         self.failure: ContentError | None = None
-        self.page_cache: PageCache | None = None
-        self.seconds: dict[str, float] = {}
-        """ksite's own work inside the MkDocs run, by step (for the build report)."""
-        self.search_entries: list[SearchEntry] = []
-        self.pagefind: PagefindRun | None = None
-        """Pagefind indexing in the background, from on_files until on_post_build."""
-        self.hasher: PageHasher | None = None
-        """Hashes each page written, by its path in this language's tree (see on_post_page)."""
-        self._unhashed: list[str] | None = None
-        """Pages handed to MkDocs and not yet to the hasher (the last is not written yet);
-        None until the hasher runs."""
-        self._hashing_failed = False
-        self._hashing_seconds = 0.0
-        """Spent in on_post_page, counted with the link check's time in on_post_build."""
-        self.digests: dict[str, str] = {}
-        """The hashes, once the build is done (on_post_build)."""
-        self.scans: dict[str, PageScan] = {}
-        """The pages that differ from the link memo's, scanned (on_post_build)."""
-        self.link_memo: Path | None = None
-        """The link memo of ``ksite build``: the hasher scans the pages that differ from it."""
         self._catalogues: dict[str, Catalogue] = {}
 
     @property
@@ -144,14 +111,10 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
                 {"name": name, "lang": lang, "link": self._root_of(lang)} for lang, name in names.items()
             ]
             config.extra["ksite_language_names"] = names
-        if config.nav is None:
+        if config.nav is None:  # the pages that are one of their kind, labelled by kind
             labels = self._catalogue().labels
             config.nav = [
-                {labels["home"]: "index.md"},
-                {labels["projects"]: "projects/index.md"},
-                {labels["knowledge"]: "knowledge/index.md"},
-                {labels["places"]: "places/index.md"},
-                {labels["topics"]: "topics/index.md"},
+                {labels[kind.name]: f"{kind.url_of()}index.md"} for kind in PAGE_KINDS if "{" not in kind.url
             ]
         return config
 
@@ -172,87 +135,43 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             "./" if lang == self.lang else up + ("" if lang == self.project.default_language else f"{lang}/")
         )
 
-    def _page_cache(self) -> PageCache | None:
-        assert self.project is not None
-        if not self.config.page_cache_dir:
-            return None
-        salt = hashlib.sha256(
-            repr((site_info(self.project, self.lang), self._catalogue(), self.config.pdf)).encode()
-        ).hexdigest()
-        directory = self.project.root / self.config.page_cache_dir / self.lang
-        return PageCache(directory, salt, make_environment(self.project.templates_dir))
-
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        started = time.perf_counter()
-        self.seconds["search index"] = 0.0
-        try:
-            return self._generate(files, config)
-        finally:
-            # The search documents are made here too; they count as search index, not render.
-            self.seconds["render"] = time.perf_counter() - started - self.seconds["search index"]
-
-    def _generate(self, files: Files, config: MkDocsConfig) -> Files:
-        assert self.project is not None
-        site = self.preloaded
-        if site is None:
-            site, problems = load_site(self.project)
-            if has_errors(problems):
-                self.failure = ContentError(problems)
-                raise PluginError("ksite found problems in the content:\n" + format_problems(problems))
-        printer = None
-        if self.config.pdf:
-            printer = brief_printer(self.project, self.project.root / self.config.pdf_cache_dir)
-        self.page_cache = self._page_cache()
-        every_page = False
-        try:
-            try:
-                compiled_in = self.project.root / TEMPLATE_CACHE if self.config.page_cache_dir else None
-                rendered = render_pages(self.project, site, self.lang, printer, self.page_cache, compiled_in)
-                self.pages = {p.src_uri: p for p in rendered}
-                every_page = True
-            except ContentError as exc:
-                self.failure = exc
-                raise PluginError(str(exc)) from exc
-            return self._add_files(files, config, site, printer)
-        finally:
-            if self.page_cache is not None:
-                # After the search documents: they are kept with the pages.
-                self.page_cache.close(prune=every_page)
-
-    def _add_files(
-        self, files: Files, config: MkDocsConfig, site: LinkedSite, printer: BriefPrinter | None
-    ) -> Files:
-        """Hand MkDocs the rendered pages, their PDF briefs, the search indexes and ksite's assets."""
-        assert self.project is not None
+        """Hand MkDocs the language's pages, its other files and ksite's assets, in place of
+        the sources in ``content/`` (only ``content/media/`` is copied as it is)."""
+        language = self.handed if self.handed is not None else self._made_here()
+        self.pages = {page.src_uri: page for page in language.pages}
         given = config.docs_dir
         docs_dirs = tuple(os.path.join(d, "") for d in {os.path.abspath(given), os.path.realpath(given)})
         kept = Files([f for f in files if not _is_content_source(f, docs_dirs)])
-        for page in self.pages.values():
+        for src_uri in self.pages:
             # An empty file: on_pre_page hands MkDocs the page's metadata and HTML instead.
-            kept.append(File.generated(config, page.src_uri, content=""))
-            if page.pdf is not None:
-                # MkDocs copies the brief from the PDF cache; it is never held in memory.
-                pdf_uri = posixpath.join(posixpath.dirname(page.src_uri), page.pdf.name)
-                kept.append(File.generated(config, pdf_uri, abs_src_path=str(page.pdf.path)))
-        if printer is not None:
-            stats = printer.stats
-            log.info(
-                f"ksite: {stats.made + stats.cached} PDF briefs ({stats.made} made, "
-                f"{stats.cached} from the cache) in {stats.seconds:.2f}s"
-            )
-        started = time.perf_counter()
-        self.search_entries = search_entries(site, self._catalogue(), self.pages.values(), self.page_cache)
-        kept.append(File.generated(config, SEARCH_FALLBACK, content=fallback_script(self.search_entries)))
-        self._cancel_pagefind()
-        try:
-            self.pagefind = start_pagefind(self.search_entries, self.lang, Path(config.site_dir))
-        except SearchIndexError as exc:
-            raise PluginError(str(exc)) from exc
-        self.seconds["search index"] = time.perf_counter() - started
+            kept.append(File.generated(config, src_uri, content=""))
+        for name, data in language.files.items():
+            if isinstance(data, Path):  # copied by MkDocs, never held in memory (PDF briefs)
+                kept.append(File.generated(config, name, abs_src_path=str(data)))
+            else:
+                kept.append(File.generated(config, name, content=data))
         for asset in _PACKAGE.joinpath("assets").iterdir():
             if asset.is_file():
                 kept.append(File.generated(config, f"{ASSET_DIR}/{asset.name}", content=asset.read_bytes()))
         return kept
+
+    def _made_here(self) -> LanguageSite:
+        """The pipeline of ``ksite build`` up to the shell, for a plain ``mkdocs build`` or
+        ``serve`` (no cache: MkDocs has no staging folder to publish from)."""
+        assert self.project is not None
+        site, problems = checked_site(self.project)
+        if has_errors(problems):
+            self.failure = ContentError(problems)
+            raise PluginError("ksite found problems in the content:\n" + format_problems(problems))
+        printer = None
+        if self.config.pdf:
+            printer = brief_printer(self.project, self.project.root / self.config.pdf_cache_dir)
+        try:
+            return language_site(self.project, site, self.lang, printer)
+        except ContentError as exc:
+            self.failure = exc
+            raise PluginError(str(exc)) from exc
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         """For ksite's pages, skip MkDocs' reading and Markdown conversion of the (empty) file.
@@ -276,71 +195,18 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         page.render = render  # type: ignore[method-assign]
         return page
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Have each page hashed once MkDocs has written it (it writes a page after this event,
-        so the one before is due now), for the link check (see :class:`PageHasher`) that
-        ``ksite build`` runs next with its memo; plain ``mkdocs build`` and ``serve`` have no
-        link check, ``--no-cache`` no memo."""
-        started = time.perf_counter()
-        unhashed = self._unhashed
-        if unhashed is None:
-            project = self.project
-            no_check = self.preloaded is None or not self.config.page_cache_dir
-            if no_check or project is None or self._hashing_failed:
-                return output
-            try:
-                prefix = "" if self.lang == project.default_language else f"{self.lang}/"
-                self.hasher = PageHasher(Path(config.site_dir), self.link_memo, prefix)
-            except OSError:  # no helper process: the link check reads every page itself
-                self._hashing_failed = True
-                return output
-            unhashed = self._unhashed = []
-        unhashed.append(page.file.dest_uri)
-        if len(unhashed) > _HASH_BATCH and self.hasher is not None:
-            # Handed over in batches: a write per page cost ten times as much per page.
-            self.hasher.add(unhashed[:-1])
-            del unhashed[:-1]
-        self._hashing_seconds += time.perf_counter() - started
-        return output
-
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        started = time.perf_counter()
-        hasher, self.hasher = self.hasher, None
-        if hasher is not None:  # the wait for the last hashes counts as the link check's
-            hasher.add(self._unhashed or ())
-            self.digests, self.scans = hasher.finish()
-        self._unhashed = None
-        spent, self._hashing_seconds = self._hashing_seconds + time.perf_counter() - started, 0.0
-        self.seconds["links"] = self.seconds.get("links", 0.0) + spent
-        # Pagefind has been indexing since on_files; only the wait for it counts as ksite's.
-        started = time.perf_counter()
-        run, self.pagefind = self.pagefind, None
+        """Under a plain ``mkdocs build``, index the pages for search (``ksite build`` does this
+        itself, while MkDocs writes)."""
+        if self.handed is not None or not self.pages:
+            return
+        entries = [page.search for page in self.pages.values() if page.search is not None]
+        bundle = Path(config.site_dir) / BUNDLE_DIR
+        shutil.rmtree(bundle, ignore_errors=True)
         try:
-            if run is not None:
-                run.finish()
+            start_pagefind(entries, self.lang, bundle).finish()
         except SearchIndexError as exc:
             raise PluginError(str(exc)) from exc
-        finally:
-            self.seconds["search index"] += time.perf_counter() - started
-
-    def on_build_error(self, *, error: Exception) -> None:
-        self._cancel_background()
-
-    def on_shutdown(self) -> None:
-        # Also after an interrupt (Ctrl-C), for which MkDocs runs no on_build_error: Pagefind's
-        # documents may sit in /dev/shm.
-        self._cancel_background()
-
-    def _cancel_background(self) -> None:
-        self._cancel_pagefind()
-        hasher, self.hasher, self._unhashed = self.hasher, None, None
-        if hasher is not None:
-            hasher.cancel()
-
-    def _cancel_pagefind(self) -> None:
-        run, self.pagefind = self.pagefind, None
-        if run is not None:
-            run.cancel()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         assert self.project is not None
@@ -404,63 +270,23 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_into(
-    project: ProjectConfig,
-    staging: Path,
-    site: LinkedSite,
-    link_memo: Path | None = None,
-    *,
-    pdf: bool = True,
-    cache: bool = True,
-) -> ShellReport:
-    """Run one MkDocs build per language into ``staging`` (others under ``<lang>/``), with the
-    PDF briefs unless ``pdf`` is False (``ksite build --no-pdf``), reusing unchanged pages from
-    ``.ksite-cache/pages`` unless ``cache`` is False. Reports which pages it rendered and which
-    came from the cache, and (unless ``cache`` is False) each page's digest, with a scan of
-    those that differ from ``link_memo``'s, for the link check."""
+def build_into(project: ProjectConfig, staging: Path, languages: tuple[LanguageSite, ...]) -> ShellReport:
+    """The shell of ``ksite build``: one MkDocs build per language into ``staging`` (the
+    default language at its root, the others in ``<lang>/``), each given its finished pages."""
     collector = _Collector()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(collector)
-    rendered: list[str] = []
-    reused: list[str] = []
-    seconds: dict[str, float] = {}
-    digests: dict[str, str] = {}
-    scans: dict[str, PageScan] = {}
-    started = time.perf_counter()
-    related = load_related(site, project.root / PAGE_CACHE) if cache else ""
-    seconds["render"] = time.perf_counter() - started
     try:
-        for lang in project.languages:
-            plugin = _build_language(project, staging, site, lang, collector, pdf, cache, link_memo)
-            for step, spent in plugin.seconds.items():
-                seconds[step] = seconds.get(step, 0.0) + spent
-            prefix = "" if lang == project.default_language else f"{lang}/"
-            digests.update((prefix + name, digest) for name, digest in plugin.digests.items())
-            scans.update((prefix + name, scan) for name, scan in plugin.scans.items())
-            page_cache = plugin.page_cache
-            if page_cache is not None:
-                rendered += page_cache.rendered
-                reused += page_cache.reused
+        for language in languages:
+            _build_language(project, staging / language.prefix, language, collector)
     finally:
         mkdocs_log.removeHandler(collector)
-    if cache:
-        started = time.perf_counter()
-        save_related(site, project.root / PAGE_CACHE, related)
-        seconds["render"] = seconds.get("render", 0.0) + time.perf_counter() - started
-    return ShellReport(tuple(rendered), tuple(reused), seconds, digests, scans)
+    return ShellReport()
 
 
 def _build_language(
-    project: ProjectConfig,
-    staging: Path,
-    site: LinkedSite,
-    lang: str,
-    collector: _Collector,
-    pdf: bool,
-    cache: bool,
-    link_memo: Path | None,
-) -> KsitePlugin:
-    target = staging if lang == project.default_language else staging / lang
+    project: ProjectConfig, target: Path, language: LanguageSite, collector: _Collector
+) -> None:
     config = load_mkdocs_config(str(project.config_file), site_dir=str(target))
     plugin = config.plugins.get("ksite")
     if not isinstance(plugin, KsitePlugin):
@@ -474,13 +300,10 @@ def _build_language(
                 )
             ]
         )
-    plugin.config.language = lang
-    plugin.preloaded = site
-    plugin.link_memo = link_memo
-    plugin.config.pdf = pdf
-    plugin.config.page_cache_dir = PAGE_CACHE if cache else None
+    plugin.config.language = language.lang
+    plugin.handed = language
     # Set before any plugin's on_config runs: the search plugin picks its language from it.
-    config.theme["language"] = lang
+    config.theme["language"] = language.lang
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
@@ -492,4 +315,8 @@ def _build_language(
         raise ContentError(problems) from None
     finally:
         config.plugins.on_shutdown()
-    return plugin
+
+
+def serve(config_file: Path, dev_addr: str) -> None:
+    """``ksite serve``: MkDocs' live preview of the default language, rebuilt on every change."""
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)

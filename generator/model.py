@@ -1,7 +1,8 @@
 """The validated content model: immutable values that every later stage reads.
 
 Built once by :mod:`generator.validate`; never mutated afterwards, so the link and render
-stages can share it freely (and a cache can key on it).
+stages can share it freely. It holds content only: what is kept between builds is the cache's
+business (:mod:`generator.cache`).
 """
 
 from __future__ import annotations
@@ -150,9 +151,6 @@ class ProjectRecord:
     source: Mapping[str, object] = field(default_factory=dict)
     extra: Mapping[str, str | None] = field(default_factory=dict)
     present: frozenset[str] = frozenset()
-    fingerprint: str = field(default="", compare=False, repr=False)
-    """Hash of the files this value was made from (see :func:`generator.validate.fingerprint`):
-    equal fingerprints mean equal values, which spares the page cache hashing the value."""
 
     def output(self, number: int) -> Output | None:
         return next((o for o in self.outputs if o.number == number), None)
@@ -212,9 +210,6 @@ class KnowledgeProduct:
     translations: Mapping[str, Translation] = field(default_factory=dict)
     updated: str = ""
     """Date of the last substantive revision (the publication date when never revised)."""
-    fingerprint: str = field(default="", compare=False, repr=False)
-    """Hash of the files this value was made from (see :func:`generator.validate.fingerprint`):
-    equal fingerprints mean equal values, which spares the page cache hashing the value."""
 
     @property
     def year(self) -> str:
@@ -229,9 +224,6 @@ class Place:
     origin: Origin
     parent: str | None = None
     description: Text | None = None
-    fingerprint: str = field(default="", compare=False, repr=False)
-    """Hash of the files this value was made from (see :func:`generator.validate.fingerprint`):
-    equal fingerprints mean equal values, which spares the page cache hashing the value."""
 
 
 @dataclass(frozen=True)
@@ -240,9 +232,6 @@ class Topic:
     name: Text
     origin: Origin
     description: Text | None = None
-    fingerprint: str = field(default="", compare=False, repr=False)
-    """Hash of the files this value was made from (see :func:`generator.validate.fingerprint`):
-    equal fingerprints mean equal values, which spares the page cache hashing the value."""
 
 
 @dataclass(frozen=True)
@@ -254,9 +243,6 @@ class Page:
     body: Markdown
     origin: Origin
     translations: Mapping[str, tuple[str, Markdown]] = field(default_factory=dict)
-    fingerprint: str = field(default="", compare=False, repr=False)
-    """Hash of the files this value was made from (see :func:`generator.validate.fingerprint`):
-    equal fingerprints mean equal values, which spares the page cache hashing the value."""
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ class BriefPrinter:
     content_dir: Path
     """Relative images of a page resolve here, as in the built site (``media/``)."""
     cache_dir: Path
+    """Where briefs are written, each named by the digest of its inputs: a brief already
+    there is reused (``ksite build`` gives ``.ksite-cache/pdf``, ``--no-cache`` a fresh folder)."""
+    salt: str = ""
+    """What else shapes every brief, from whoever keeps them (ksite's code and settings)."""
     stats: PrintStats = field(default_factory=PrintStats)
 
     def print(self, page: RenderedPage) -> PdfFile:
@@ -152,7 +156,7 @@ class BriefPrinter:
             "template": self._source(TEMPLATE),
             "stylesheet": self._source(STYLESHEET),
             "macros": self._source("_macros.html"),
-            "versions": [__version__, _weasyprint_version()],
+            "versions": [__version__, _weasyprint_version(), self.salt],
             "images": self._images(page),
         }
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

@@ -7,22 +7,21 @@ Material supply the shell around what this stage produces; this module never imp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 from .facets import knowledge_list, projects_list
 from .i18n import Catalogue
-from .link import LinkedSite, page_url, relative_url
+from .link import LinkedSite, relative_url
 from .markdown import Heading, render
+from .pagekinds import KIND, PAGE_KINDS, page_url
 from .printlinks import with_print_urls
-
-if TYPE_CHECKING:
-    from .cache import PageCache
+from .reads import Read, RecordingSite, SiteView
+from .search import SearchEntry, search_entry
 from .views import (
     BriefMeta,
     LinkView,
@@ -49,6 +48,10 @@ class SiteInfo:
     index_file: str = ""
     """``index.html`` when links must name the file (``use_directory_urls: false``)."""
 
+    def prefix(self, lang: str) -> str:
+        """The folder of a language's pages (``zh/``; ``""`` for the default language)."""
+        return "" if lang == self.default_language else f"{lang}/"
+
 
 @dataclass(frozen=True)
 class RenderedPage:
@@ -73,6 +76,8 @@ class RenderedPage:
     """Set on pages that are printed as PDF briefs (products, project sheets)."""
     pdf: PdfFile | None = None
     """The page's PDF brief, when it was made before the page was rendered."""
+    search: SearchEntry | None = None
+    """What the page gives the search indexes (made with the page, from what it read)."""
 
     @property
     def src_uri(self) -> str:
@@ -81,17 +86,17 @@ class RenderedPage:
 
 
 @dataclass
-class Renderer:
-    """Renders the pages of one language."""
+class PageViews:
+    """The view builders of one language: each makes one page from its key, reading the site
+    only through ``site`` (a :class:`generator.reads.RecordingSite` when the page's reads are
+    recorded)."""
 
-    site: LinkedSite
+    site: SiteView
     info: SiteInfo
     catalogue: Catalogue
     env: Environment
     pdfs: Mapping[str, PdfFile] = field(default_factory=dict)
     """PDF briefs already made, by page URL: their pages link to them ("Download PDF")."""
-    cache: PageCache | None = None
-    """Reuses pages whose inputs did not change (incremental builds); None renders all."""
 
     @property
     def lang(self) -> str:
@@ -99,7 +104,7 @@ class Renderer:
 
     @property
     def prefix(self) -> str:
-        return "" if self.lang == self.info.default_language else f"{self.lang}/"
+        return self.info.prefix(self.lang)
 
     def pager(self, url: str) -> Pager:
         return Pager(self.site, self.catalogue, url, self.prefix, self.info.languages, self.info.index_file)
@@ -108,7 +113,6 @@ class Renderer:
         self,
         kind: str,
         key: str,
-        template: str,
         title: str,
         pager: Pager,
         *,
@@ -119,7 +123,7 @@ class Renderer:
         **context: Any,
     ) -> RenderedPage:
         pdf = self.pdfs.get(pager.current) if brief else None
-        html = self.env.get_template(template).render(
+        html = self.env.get_template(KIND[kind].template).render(
             t=self.catalogue.label,
             term=self.catalogue.term,
             tr=self._term_markup,
@@ -148,55 +152,9 @@ class Renderer:
             pdf=pdf,
         )
 
-    def with_pdfs(self, pdfs: Mapping[str, PdfFile]) -> Renderer:
-        """This renderer, linking the pages in ``pdfs`` to their PDF briefs."""
-        return replace(self, pdfs=pdfs)
-
-    def page(self, kind: str, key: str) -> RenderedPage:
-        """One printable page again (products and project sheets)."""
-        return self._cached(kind, key, partial(self.product if kind == "product" else self.project, key))
-
-    def _cached(self, kind: str, key: str, make: Callable[[], RenderedPage]) -> RenderedPage:
-        """``make()``, or the same page from the cache when none of its inputs changed."""
-        if self.cache is None:
-            return make()
-        pdf = None
-        if self.pdfs and kind in ("product", "project"):
-            pdf = self.pdfs.get(page_url(kind, key, self.prefix))
-        cache_key = self.cache.key(self.site, kind, key, self.lang, f"{kind}.html", extra=repr(pdf))
-        page = self.cache.get(cache_key)
-        if page is None:
-            page = make()
-            self.cache.put(cache_key, page)
-        return page
-
-    def pages(self) -> Iterator[RenderedPage]:
-        """Every page of this language, in a stable order."""
-        lib = self.site.library
-        cached = self._cached
-        yield cached("home", "", self.home)
-        yield cached("projects", "", self.projects_index)
-        for number in sorted(lib.projects):
-            yield cached("project", number, partial(self.project, number))
-            for output in lib.projects[number].outputs:
-                key = f"{number}/{output.number}"
-                yield cached("output", key, partial(self.output, number, output.number))
-        yield cached("knowledge", "", self.knowledge_index)
-        for product_id in sorted(lib.products):
-            yield cached("product", product_id, partial(self.product, product_id))
-        yield cached("places", "", self.places_index)
-        for slug in sorted(lib.places):
-            yield cached("place", slug, partial(self.place, slug))
-        yield cached("topics", "", self.topics_index)
-        for slug in sorted(lib.topics):
-            yield cached("topic", slug, partial(self.topic, slug))
-        for slug in sorted(lib.pages):
-            if slug != "index":
-                yield cached("page", slug, partial(self.free_page, slug))
-
     # -- pages -----------------------------------------------------------------------------
 
-    def home(self) -> RenderedPage:
+    def home(self, key: str = "") -> RenderedPage:
         pager = self.pager(page_url("home", lang_prefix=self.prefix))
         lib = self.site.library
         intro = self._free_text("index", pager)
@@ -205,7 +163,6 @@ class Renderer:
         return self._page(
             "home",
             "",
-            "home.html",
             self.info.name,
             pager,
             intro=intro,
@@ -215,14 +172,13 @@ class Renderer:
             toc=(),
         )
 
-    def projects_index(self) -> RenderedPage:
+    def projects_index(self, key: str = "") -> RenderedPage:
         pager = self.pager(page_url("projects", lang_prefix=self.prefix))
         lib = self.site.library
         projects = [self._project_summary(pager, lib.projects[n]) for n in sorted(lib.projects)]
         return self._page(
             "projects",
             "",
-            "projects.html",
             self.catalogue.label("projects"),
             pager,
             projects=projects,
@@ -293,7 +249,6 @@ class Renderer:
         return self._page(
             "project",
             number,
-            "project.html",
             title,
             pager,
             source=project.origin.path,
@@ -303,15 +258,16 @@ class Renderer:
             **context,
         )
 
-    def output(self, number: str, output_number: int) -> RenderedPage:
-        pager = self.pager(page_url("output", f"{number}/{output_number}", self.prefix))
+    def output(self, key: str) -> RenderedPage:
+        number, _, output_text = key.partition("/")
+        output_number = int(output_text)
+        pager = self.pager(page_url("output", key, self.prefix))
         project = self.site.library.projects[number]
         view = pager.output_view(project, output_number, with_products=True)
         title = f"{self.catalogue.label('output')} {output_number}: {view.statement.plain}"
         return self._page(
             "output",
             f"{number}/{output_number}",
-            "output.html",
             title,
             pager,
             source=project.origin.path,
@@ -320,13 +276,12 @@ class Renderer:
             meta_description=view.statement.plain,
         )
 
-    def knowledge_index(self) -> RenderedPage:
+    def knowledge_index(self, key: str = "") -> RenderedPage:
         pager = self.pager(page_url("knowledge", lang_prefix=self.prefix))
         cards = pager.cards(self.site.products_newest_first)
         return self._page(
             "knowledge",
             "",
-            "knowledge.html",
             self.catalogue.label("knowledge"),
             pager,
             products=cards,
@@ -359,7 +314,6 @@ class Renderer:
         return self._page(
             "product",
             product_id,
-            "product.html",
             title,
             pager,
             source=body.path,
@@ -391,10 +345,10 @@ class Renderer:
             brief=brief,
         )
 
-    def places_index(self) -> RenderedPage:
+    def places_index(self, key: str = "") -> RenderedPage:
         pager = self.pager(page_url("places", lang_prefix=self.prefix))
         links = sorted((pager.place_link(s) for s in self.site.library.places), key=lambda link: link.title)
-        return self._page("places", "", "places.html", self.catalogue.label("places"), pager, links=links)
+        return self._page("places", "", self.catalogue.label("places"), pager, links=links)
 
     def place(self, slug: str) -> RenderedPage:
         pager = self.pager(page_url("place", slug, self.prefix))
@@ -403,7 +357,6 @@ class Renderer:
         return self._page(
             "place",
             slug,
-            "place.html",
             title,
             pager,
             source=place.origin.path,
@@ -416,10 +369,10 @@ class Renderer:
             products=pager.cards(self.site.products_by_place.get(slug, ())),
         )
 
-    def topics_index(self) -> RenderedPage:
+    def topics_index(self, key: str = "") -> RenderedPage:
         pager = self.pager(page_url("topics", lang_prefix=self.prefix))
         links = sorted((pager.topic_link(s) for s in self.site.library.topics), key=lambda link: link.title)
-        return self._page("topics", "", "topics.html", self.catalogue.label("topics"), pager, links=links)
+        return self._page("topics", "", self.catalogue.label("topics"), pager, links=links)
 
     def topic(self, slug: str) -> RenderedPage:
         pager = self.pager(page_url("topic", slug, self.prefix))
@@ -428,7 +381,6 @@ class Renderer:
         return self._page(
             "topic",
             slug,
-            "topic.html",
             title,
             pager,
             source=topic.origin.path,
@@ -446,7 +398,6 @@ class Renderer:
         return self._page(
             "page",
             slug,
-            "page.html",
             title,
             pager,
             source=body.path,
@@ -540,6 +491,67 @@ class Renderer:
             ("knowledge", label("related_knowledge"), True),
         ]
         return tuple(Heading(2, anchor, text) for anchor, text, shown in wanted if shown)
+
+
+class PageMemo(Protocol):
+    """Pages kept from earlier builds (:mod:`generator.cache` keeps them); the render stage gives
+    the same pages without one."""
+
+    def recall(self, kind: str, key: str, variant: str) -> RenderedPage | None:
+        """The page kept for ``kind``/``key`` if nothing it read has changed since, else None."""
+
+    def remember(self, page: RenderedPage, variant: str, reads: Set[Read]) -> None:
+        """Keep a page just rendered with what it read (:mod:`generator.reads`)."""
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Renders the pages of one language, in the order of :data:`PAGE_KINDS`."""
+
+    site: LinkedSite
+    info: SiteInfo
+    catalogue: Catalogue
+    env: Environment
+    pdfs: Mapping[str, PdfFile] = field(default_factory=dict)
+    """PDF briefs already made, by page URL: their pages link to them ("Download PDF")."""
+    memo: PageMemo | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.catalogue.lang
+
+    @property
+    def prefix(self) -> str:
+        return self.info.prefix(self.lang)
+
+    def with_pdfs(self, pdfs: Mapping[str, PdfFile]) -> Renderer:
+        """This renderer, linking the pages in ``pdfs`` to their PDF briefs."""
+        return replace(self, pdfs=pdfs)
+
+    def pages(self) -> Iterator[RenderedPage]:
+        """Every page of this language, in a stable order."""
+        for kind in PAGE_KINDS:
+            for key in kind.keys(self.site):
+                yield self.page(kind.name, key)
+
+    def page(self, kind: str, key: str) -> RenderedPage:
+        """One page with its search entry, rendered from the site while recording what it reads,
+        or the memo's page when none of that changed."""
+        pdf = self.pdfs.get(page_url(kind, key, self.prefix)) if KIND[kind].pdf else None
+        variant = "" if pdf is None else repr(pdf)
+        if self.memo is not None:
+            kept = self.memo.recall(kind, key, variant)
+            if kept is not None:
+                return kept
+        reads: set[Read] = set()
+        view = RecordingSite(self.site, reads)
+        builders = PageViews(view, self.info, self.catalogue, self.env, self.pdfs)
+        view_builder: Callable[[str], RenderedPage] = getattr(builders, KIND[kind].view)
+        page = view_builder(key)
+        page = replace(page, search=search_entry(view, self.catalogue, page))
+        if self.memo is not None:
+            self.memo.remember(page, variant, reads)
+        return page
 
 
 def _project_as_of(timetable: Mapping[str, Any], source: Mapping[str, Any]) -> str:

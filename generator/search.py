@@ -21,13 +21,16 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from .i18n import Catalogue
-from .link import LinkedSite
 from .markdown import plain_text
 from .model import Text
-from .render import RenderedPage
+from .pagekinds import KIND
+from .reads import SiteView
+
+if TYPE_CHECKING:
+    from .render import RenderedPage
 
 WEIGHTS = {
     "title": 10.0,
@@ -96,38 +99,18 @@ class SearchEntry:
         return cls(doc.url, document_html(doc), _json(fallback_row(doc)))
 
 
-class EntryStore(Protocol):
-    """Where the search entries of unchanged pages are kept between builds (the page cache: a
-    page's entry is made from the same model values as the page)."""
-
-    def search_entry(self, page: RenderedPage) -> SearchEntry | None: ...
-
-    def keep_search_entry(self, page: RenderedPage, entry: SearchEntry) -> None: ...
-
-
 def search_documents(
-    site: LinkedSite, catalogue: Catalogue, pages: Iterable[RenderedPage]
+    site: SiteView, catalogue: Catalogue, pages: Iterable[RenderedPage]
 ) -> list[SearchDocument]:
     """One document per page, in the pages' order."""
     builder = _Builder(site, catalogue)
     return [builder.document(page) for page in pages]
 
 
-def search_entries(
-    site: LinkedSite, catalogue: Catalogue, pages: Iterable[RenderedPage], store: EntryStore | None = None
-) -> list[SearchEntry]:
-    """One entry per page, in the pages' order; with a ``store``, those it kept are reused
-    (making a product's document parses its whole body) and the new ones are kept."""
-    builder = _Builder(site, catalogue)
-    entries = []
-    for page in pages:
-        entry = store.search_entry(page) if store is not None else None
-        if entry is None:
-            entry = SearchEntry.of(builder.document(page))
-            if store is not None:
-                store.keep_search_entry(page, entry)
-        entries.append(entry)
-    return entries
+def search_entry(site: SiteView, catalogue: Catalogue, page: RenderedPage) -> SearchEntry:
+    """The page's entry for both indexes; the render stage makes it with the page, reading the
+    site through the same recorder, so a kept page's entry is kept with it."""
+    return SearchEntry.of(_Builder(site, catalogue).document(page))
 
 
 def document_html(doc: SearchDocument) -> str:
@@ -191,7 +174,7 @@ _Parts = tuple[str, str, str, tuple[SearchField, ...]]
 
 @dataclass
 class _Builder:
-    site: LinkedSite
+    site: SiteView
     catalogue: Catalogue
 
     @property
@@ -214,20 +197,12 @@ class _Builder:
 
     def document(self, page: RenderedPage) -> SearchDocument:
         url = page.url[len(page.prefix) :]
-        make = {
-            "product": self.product,
-            "project": self.project,
-            "output": self.output,
-            "place": self.place,
-            "topic": self.topic,
-            "page": self.free_page,
-            "home": self.home,
-        }.get(page.kind)
-        if make is None:  # the lists (projects, knowledge, places, topics): found by title only
+        method = KIND[page.kind].search
+        if method is None:  # the lists (projects, knowledge, places, topics): found by title only
             return SearchDocument(
                 url, self.lang, page.title, page.kind, self.catalogue.label("search_kind_list"), "", ()
             )
-        title, line, excerpt, fields = make(page)
+        title, line, excerpt, fields = getattr(self, method)(page)
         fields = (SearchField(title, "title"), *(f for f in fields if f.text))
         return SearchDocument(url, self.lang, title, page.kind, line, _clip(excerpt, EXCERPT_CHARS), fields)
 

@@ -71,11 +71,11 @@ def pagefind_binary() -> Path:
 _MISSING = "Pagefind is not installed; install ksite's dependencies (pip install 'pagefind[extended]')"
 
 
-def start_pagefind(entries: Sequence[SearchEntry], lang: str, site_dir: Path) -> PagefindRun:
+def start_pagefind(entries: Sequence[SearchEntry], lang: str, bundle: Path) -> PagefindRun:
     """Write the documents and start Pagefind on them in the background, indexing into
-    ``site_dir/pagefind``.
+    ``bundle`` (a folder it creates).
 
-    The MkDocs adapter starts it as soon as the pages are rendered and collects it after MkDocs
+    ``ksite build`` starts it as soon as the pages are rendered and collects it after MkDocs
     has written the site: Pagefind (a separate, compiled process) indexes while MkDocs renders
     the theme around each page, on another core. The documents go to a temporary folder
     (in memory when there is room, see :func:`_scratch_dir`), removed when Pagefind is done;
@@ -86,7 +86,7 @@ def start_pagefind(entries: Sequence[SearchEntry], lang: str, site_dir: Path) ->
     documents = [(document_name(entry.url), entry.html.encode("utf-8")) for entry in entries]
     size = sum(len(html) for _, html in documents)
     tmp = Path(tempfile.mkdtemp(prefix="ksite-pagefind-", dir=_scratch_dir(size)))
-    target = site_dir / BUNDLE_DIR
+    target = bundle
     try:
         source = tmp / "documents"
         source.mkdir()

@@ -12,7 +12,6 @@ from typing import Any
 from jinja2 import (
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
@@ -20,10 +19,8 @@ from jinja2 import (
 )
 
 
-def make_environment(site_templates: Path | None, compiled_in: Path | None = None) -> Environment:
-    """Jinja environment: site templates first, packaged defaults second. With ``compiled_in``
-    (a folder of the build cache), compiled templates are kept there, checked against their
-    source, so a rebuild does not compile again the templates of the pages it renders."""
+def make_environment(site_templates: Path | None) -> Environment:
+    """Jinja environment: site templates first, packaged defaults second."""
     loaders: list[Any] = []
     if site_templates is not None and site_templates.is_dir():
         loaders.append(FileSystemLoader(str(site_templates)))
@@ -36,7 +33,4 @@ def make_environment(site_templates: Path | None, compiled_in: Path | None = Non
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    if compiled_in is not None:
-        compiled_in.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(compiled_in))
     return env

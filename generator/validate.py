@@ -7,7 +7,6 @@ still wrong in words an editor can act on, at the line of the offending key or v
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -35,7 +34,7 @@ from .model import (
     Translation,
 )
 from .schemas import definition, inlined, is_valid_for, validator_for
-from .yamlsource import REJECTED, YamlDocument, coerce_by_schema, coerce_to_schema
+from .yamlsource import YamlDocument, coerce_by_schema, coerce_to_schema
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -43,19 +42,6 @@ if TYPE_CHECKING:
 SCHEMA_OF_KIND = {"project": "project", "knowledge": "knowledge", "place": "place", "topics": "topics"}
 TRANSLATABLE_FRONT_MATTER = {"title", "summary", "authors", "translated_from", "machine_translated"}
 DEFAULT_LANGUAGE = "en"
-
-
-def fingerprint(*parts: str | None) -> str:
-    """A value's fingerprint from what it is made of: its kind, the settings that shape it and
-    the digests of its files (path and bytes, see :class:`generator.load.RawDocument`). Empty
-    when a part is unknown (documents made in memory): such values are hashed in full.
-
-    Only what is named here may shape a value; a value that also read another document would
-    need that document's digest among the parts.
-    """
-    if not all(parts):
-        return ""
-    return hashlib.blake2b("\0".join(p for p in parts if p).encode(), digest_size=16).hexdigest()
 
 
 def validate_documents(
@@ -92,22 +78,21 @@ def validate_documents(
         if doc.kind == "knowledge" and doc.lang is not None:
             translations.append(doc)
             continue
-        schema_problems = schema_check(doc.yaml, SCHEMA_OF_KIND[doc.kind])
+        checked, schema_problems = schema_check(doc.yaml, SCHEMA_OF_KIND[doc.kind])
         problems.extend(schema_problems)
         if schema_problems:
             failed.setdefault(doc.kind, set()).add(doc.stem)
             continue
-        data = doc.yaml.data
+        data = checked.data
         origin = Origin(doc.path, doc.yaml.values)
-        made_from = fingerprint(doc.kind, default_language, doc.digest)
         if doc.kind == "project":
-            record = _project(data, origin, default_language, made_from)
+            record = _project(data, origin, default_language)
             claimed.setdefault(("project number", record.number), []).append((doc, "number"))
             _check_name(doc, record.number, "number", problems)
             projects.setdefault(record.number, record)
         elif doc.kind == "knowledge":
             assert doc.body is not None
-            product = _product(data, origin, doc.body, default_language, made_from)
+            product = _product(data, origin, doc.body, default_language)
             claimed.setdefault(("knowledge product id", product.id), []).append((doc, "id"))
             _check_name(doc, product.id, "id", problems)
             products.setdefault(product.id, product)
@@ -119,7 +104,6 @@ def validate_documents(
                 origin=origin,
                 parent=data.get("parent"),
                 description=_maybe_text(data.get("description"), default_language),
-                fingerprint=made_from,
             )
         elif doc.kind == "topics":
             for slug, entry in data.items():
@@ -134,7 +118,6 @@ def validate_documents(
                         },
                     ),
                     description=_maybe_text(entry.get("description"), default_language),
-                    fingerprint=fingerprint(made_from, slug),
                 )
 
     for (what, value), owners in claimed.items():
@@ -164,22 +147,21 @@ def validate_documents(
     return library, problems
 
 
-def schema_check(doc: YamlDocument, schema_name: str, *, required: bool = True) -> list[Problem]:
-    """Validate (after schema-directed coercion) and phrase each error for an editor. A document
-    found valid before (kept so by the parse cache) is not checked again."""
-    schema_key = f"{schema_name}:{'required' if required else 'optional'}"
-    if doc.checked == schema_key:
-        return []
-    coerce_by_schema(doc, inlined(schema_name, required=required))
+def schema_check(
+    doc: YamlDocument, schema_name: str, *, required: bool = True
+) -> tuple[YamlDocument, list[Problem]]:
+    """The document with its plain scalars typed by the schema, and each remaining error
+    phrased for an editor; ``doc`` is left as it is."""
+    doc = coerce_by_schema(doc, inlined(schema_name, required=required))
     if is_valid_for(schema_name, required=required)(doc.data):
-        doc.checked = schema_key
-        return []
-    doc.checked = REJECTED
+        return doc, []
     validator = validator_for(schema_name, required=required)
     errors = list(validator.iter_errors(doc.data))
-    if errors and coerce_to_schema(doc, errors):
+    coerced = coerce_to_schema(doc, errors) if errors else None
+    if coerced is not None:
+        doc = coerced
         errors = list(validator.iter_errors(doc.data))
-    return [_phrase(doc, e) for e in sorted(errors, key=lambda e: list(map(str, e.absolute_path)))]
+    return doc, [_phrase(doc, e) for e in sorted(errors, key=lambda e: list(map(str, e.absolute_path)))]
 
 
 def _field_name(where: Iterable[Any]) -> str:
@@ -259,7 +241,7 @@ _TYPE_WORDS = {
 _PATTERN_WORDS = {
     "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$": "is not a date in the form YYYY-MM-DD",
     "^[a-z0-9]+(-[a-z0-9]+)*$": "is not a slug (lower-case letters, digits and single hyphens)",
-    "^[0-9]{5}-[0-9]{3}$": "is not a project number such as 54037-001",
+    "^[0-9]{5}-[0-9]{2,3}$": "is not a project number such as 54037-001",
     "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$": "is not a language code such as en or zh",
     "^(https?://|mailto:)[^\\s]+$": "is not a web address starting with http:// or https://",
 }
@@ -311,7 +293,7 @@ def _present(data: dict[str, Any], prefix: str = "") -> frozenset[str]:
     return frozenset(names)
 
 
-def _project(data: dict[str, Any], origin: Origin, site_default: str, made_from: str) -> ProjectRecord:
+def _project(data: dict[str, Any], origin: Origin, site_default: str) -> ProjectRecord:
     lang = data.get("language", site_default)
 
     def texts(key: str, section: dict[str, Any]) -> dict[str, Text | None]:
@@ -380,13 +362,10 @@ def _project(data: dict[str, Any], origin: Origin, site_default: str, made_from:
         source=dict(data.get("source") or {}),
         extra=dict(data.get("extra") or {}),
         present=_present(data),
-        fingerprint=made_from,
     )
 
 
-def _product(
-    data: dict[str, Any], origin: Origin, body: Markdown, site_default: str, made_from: str
-) -> KnowledgeProduct:
+def _product(data: dict[str, Any], origin: Origin, body: Markdown, site_default: str) -> KnowledgeProduct:
     return KnowledgeProduct(
         id=data["id"],
         type=data["type"],
@@ -405,16 +384,15 @@ def _product(
         machine_translated=bool(data.get("machine_translated", False)),
         attachments=tuple(Attachment(a["title"], a["file"]) for a in data.get("attachments", ())),
         updated=data.get("updated", data["date"]),
-        fingerprint=made_from,
     )
 
 
 def _attach_translation(doc: RawDocument, products: dict[str, KnowledgeProduct]) -> list[Problem]:
     """Validate ``<id>.<lang>.md`` and add it to its original; shared fields must agree."""
-    problems = schema_check(doc.yaml, "knowledge", required=False)
+    checked, problems = schema_check(doc.yaml, "knowledge", required=False)
     if problems:
         return problems
-    data = doc.yaml.data
+    data = checked.data
     original = products.get(doc.stem)
     if original is None:
         return [
@@ -465,9 +443,7 @@ def _attach_translation(doc: RawDocument, products: dict[str, KnowledgeProduct])
     )
     merged = dict(original.translations)
     merged[doc.lang] = translation
-    products[doc.stem] = replace(
-        original, translations=merged, fingerprint=fingerprint(original.fingerprint, doc.lang, doc.digest)
-    )
+    products[doc.stem] = replace(original, translations=merged)
     return []
 
 
@@ -484,7 +460,6 @@ def _attach_page_translation(doc: RawDocument, pages: dict[str, Page]) -> list[P
     pages[doc.stem] = replace(
         original,
         translations={**original.translations, doc.lang: (title, doc.body)},
-        fingerprint=fingerprint(original.fingerprint, doc.lang, doc.digest),
     )
     return []
 
@@ -498,5 +473,4 @@ def _page(doc: RawDocument) -> Page:
         title=str(title),
         body=doc.body,
         origin=Origin(doc.path, doc.yaml.values),
-        fingerprint=fingerprint("page", doc.digest),
     )

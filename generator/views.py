@@ -14,9 +14,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .i18n import Catalogue
-from .link import LinkedSite, page_url, relative_url
+from .link import relative_url
 from .markdown import plain_text, render, render_inline
 from .model import DateRange, KnowledgeProduct, ProjectRecord, Text
+from .pagekinds import page_url
+from .reads import SiteView
 
 CURRENCY_SYMBOLS = {"USD": "US$", "CNY": "CN¥", "EUR": "€", "JPY": "¥", "GBP": "£"}
 
@@ -120,7 +122,7 @@ class PdfFile:
 class Pager:
     """Page-level helpers shared by every view builder: language, catalogue and URL base."""
 
-    site: LinkedSite
+    site: SiteView
     catalogue: Catalogue
     current: str
     lang_prefix: str

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -39,9 +39,6 @@ _STD_TAGS = {
 }
 
 
-REJECTED = "rejected"
-
-
 @dataclass
 class YamlDocument:
     """A parsed YAML document: plain data plus the source position of every part."""
@@ -54,9 +51,6 @@ class YamlDocument:
     """Line and column of the mapping key that names a path."""
     plain: set[Path_] = field(default_factory=set)
     """Paths of unquoted scalars: only these may be read as numbers or booleans."""
-    checked: str | None = None
-    """The schema the data was found valid against, after coercion (``project:required``),
-    :data:`REJECTED` when it failed one (the data may be half coerced), None when unchecked."""
 
     def position(self, where: Path_, *, key: bool = False) -> tuple[int, int]:
         """Best known position for a path, walking up to the nearest known parent."""
@@ -296,9 +290,11 @@ def _block_text_start(node: ScalarNode, offset: int, lines: list[str]) -> tuple[
     return mark.line + 1 + offset, mark.column + 1
 
 
-def coerce_by_schema(doc: YamlDocument, schema: dict[str, Any]) -> None:
-    """Convert each plain scalar whose place in ``schema`` (references inlined) asks for a
-    number or boolean and not for text, as :func:`coerce_to_schema` would after validation."""
+def coerce_by_schema(doc: YamlDocument, schema: dict[str, Any]) -> YamlDocument:
+    """The document with each plain scalar converted whose place in ``schema`` (references
+    inlined) asks for a number or boolean and not for text, as :func:`coerce_to_schema` would
+    after validation. ``doc`` is left as it is."""
+    data, plain = doc.data, set(doc.plain)
     for where in sorted(doc.plain, key=len):
         node: Any = schema
         for part in where:
@@ -316,10 +312,11 @@ def coerce_by_schema(doc: YamlDocument, schema: dict[str, Any]) -> None:
         wanted = node["type"] if isinstance(node["type"], list) else [node["type"]]
         if "string" in wanted:
             continue
-        value = _convert(_get(doc.data, where), wanted)
+        value = _convert(_get(data, where), wanted)
         if value is not None:
-            _set(doc.data, where, value)
-            doc.plain.discard(where)
+            data = _with(data, where, value)
+            plain.discard(where)
+    return replace(doc, data=data, plain=plain) if data is not doc.data else doc
 
 
 def _get(data: Any, where: Path_) -> Any:
@@ -328,28 +325,28 @@ def _get(data: Any, where: Path_) -> Any:
     return data
 
 
-def coerce_to_schema(doc: YamlDocument, schema_errors: list[Any]) -> bool:
-    """Turn plain scalars into the number or boolean a schema ``type`` error asked for.
+def coerce_to_schema(doc: YamlDocument, schema_errors: list[Any]) -> YamlDocument | None:
+    """The document with plain scalars turned into the number or boolean a schema ``type``
+    error asked for, or None when no value changed (``doc`` is left as it is).
 
-    ``schema_errors`` are jsonschema errors of a first validation pass. Returns True when a
-    value changed, so the caller validates again. Only unquoted scalars written in the
-    YAML 1.2 core forms (``true``/``false``, decimal numbers) are converted; ``no``,
-    ``0777`` stay text and the schema then reports them.
+    ``schema_errors`` are jsonschema errors of a first validation pass; when a document comes
+    back, the caller validates it again. Only unquoted scalars written in the YAML 1.2 core
+    forms (``true``/``false``, decimal numbers) are converted; ``no``, ``0777`` stay text and
+    the schema then reports them.
     """
-    changed = False
+    data, plain = doc.data, set(doc.plain)
     for err in schema_errors:
         if err.validator != "type":
             continue
         where = tuple(err.absolute_path)
-        if where not in doc.plain or not isinstance(err.instance, str):
+        if where not in plain or not isinstance(err.instance, str):
             continue
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         value = _convert(err.instance, wanted)
         if value is not None:
-            _set(doc.data, where, value)
-            doc.plain.discard(where)
-            changed = True
-    return changed
+            data = _with(data, where, value)
+            plain.discard(where)
+    return replace(doc, data=data, plain=plain) if data is not doc.data else None
 
 
 def _convert(text: str, wanted: list[str]) -> int | float | bool | None:
@@ -363,8 +360,11 @@ def _convert(text: str, wanted: list[str]) -> int | float | bool | None:
     return None
 
 
-def _set(data: Any, where: Path_, value: Any) -> None:
-    target = data
-    for part in where[:-1]:
-        target = target[part]
-    target[where[-1]] = value
+def _with(data: Any, where: Path_, value: Any) -> Any:
+    """``data`` with the value at ``where`` replaced: the containers on the way are copied, the
+    rest is shared."""
+    if not where:
+        return value
+    copy: Any = list(data) if isinstance(data, list) else dict(data)
+    copy[where[0]] = _with(data[where[0]], where[1:], value)
+    return copy

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,7 @@ def test_attachment_is_linked_and_copied(tmp_path: Path) -> None:
     (config.content_dir / "media").mkdir()
     (config.content_dir / "media" / "table.csv").write_text("indicator,value\n", "utf-8")
     attach(config.root, "table.csv")
-    build(config, functools.partial(build_into, pdf=False))
+    build(config, build_into, pdf=False)
     for prefix in ("", "zh/"):
         page = (config.site_dir / prefix / "knowledge" / BRIEF / "index.html").read_text("utf-8")
         assert '<a href="../../media/table.csv">Data table</a>' in page

@@ -34,8 +34,8 @@ def load_yaml_like_site(text: str, name: str = "record.yaml") -> dict[str, Any]:
     doc, problems = parse_yaml(text, name)
     assert doc is not None and not problems, problems
     validator = validator_for("project")
-    while coerce_to_schema(doc, list(validator.iter_errors(doc.data))):
-        pass
+    while (coerced := coerce_to_schema(doc, list(validator.iter_errors(doc.data)))) is not None:
+        doc = coerced
     data: dict[str, Any] = doc.data
     return data
 

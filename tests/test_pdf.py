@@ -209,7 +209,7 @@ def chinese_page(config_file: Path) -> RenderedPage:
 
     config = load_config(config_file)
     site, _ = load_site(config)
-    return renderer_for(config, site, "zh").product("resource-exhausted-cities-in-heilongjiang")
+    return renderer_for(config, site, "zh").page("product", "resource-exhausted-cities-in-heilongjiang")
 
 
 def test_cache_hit_takes_the_same_file_without_rendering(project: Path, tmp_path: Path) -> None:
@@ -234,7 +234,7 @@ def test_a_brief_names_the_site_in_its_own_language(project: Path, tmp_path: Pat
     config = load_config(project)
     printer = brief_printer(config, tmp_path / "cache")
     site = load_site(config)[0]
-    english = renderer_for(config, site, "en").product("resource-exhausted-cities-in-heilongjiang")
+    english = renderer_for(config, site, "en").page("product", "resource-exhausted-cities-in-heilongjiang")
     footers = {
         page.lang: re.search(r"@bottom-left \{ content: (.*?); \}", printer.document(page))
         for page in (chinese_page(project), english)
@@ -356,7 +356,7 @@ def test_brief_meta_of_a_project_is_as_of_its_last_pds_update(project: Path) -> 
 
     config = load_config(project)
     site, _ = load_site(config)
-    page = renderer_for(config, site, "en").project("54037-001")
+    page = renderer_for(config, site, "en").page("project", "54037-001")
     assert isinstance(page.brief, BriefMeta)
     assert page.brief.date == "2020-09-16"
     assert page.brief.url == SITE_URL + "projects/54037-001/"

@@ -22,7 +22,6 @@ from generator.search import (
     fallback_row,
     fallback_script,
     search_documents,
-    search_entries,
 )
 
 from .builtsite import built_site, copy_project
@@ -181,7 +180,7 @@ def test_a_cancelled_pagefind_run_leaves_nothing_behind(tmp_path: Path) -> None:
     from generator.search_pagefind import start_pagefind
 
     docs = [SearchDocument(f"page-{i}/", "en", f"Page {i}", "page", "", "", ()) for i in range(50)]
-    run = start_pagefind([SearchEntry.of(d) for d in docs], "en", tmp_path / "site")
+    run = start_pagefind([SearchEntry.of(d) for d in docs], "en", tmp_path / "site" / "pagefind")
     run.cancel()  # while its documents are still being written, or Pagefind is running
     assert run.process.returncode != 0  # killed, not finished
     assert not run.tmp.exists()
@@ -193,53 +192,53 @@ def test_a_failing_pagefind_run_is_reported_with_its_messages(tmp_path: Path) ->
     docs = [SearchDocument("a/", "en", "A", "page", "", "", ())]
     site = tmp_path / "site"
     site.write_text("a file where the site's folder should be", "utf-8")  # no bundle can be written
-    run = start_pagefind([SearchEntry.of(d) for d in docs], "en", site)
+    run = start_pagefind([SearchEntry.of(d) for d in docs], "en", site / "pagefind")
     with pytest.raises(SearchIndexError, match=r"Pagefind failed \(\d+\): \S"):
         run.finish()
     assert not run.tmp.exists()
 
 
-def test_entries_of_unchanged_pages_come_from_the_page_cache(
+def test_entries_of_unchanged_pages_come_from_the_page_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A reused page's search entry is read back, equal to a fresh one; only pages rendered
     again get a new document (making a product's parses its whole body)."""
     from generator import search
-    from generator.cache import PageCache
+    from generator.cache import BuildCache
 
     config = copy_project(tmp_path / "project")
-    catalogue = load_catalogue("en", fallback="en")
+    made: list[str] = []
+    document = search._Builder.document
+
+    def counted(builder: search._Builder, page: RenderedPage) -> SearchDocument:
+        made.append(page.url)
+        return document(builder, page)
+
+    monkeypatch.setattr(search._Builder, "document", counted)
 
     def run() -> tuple[list[SearchEntry], list[str], list[str]]:
+        made.clear()
         site, _ = load_site(config)
-        store = PageCache(tmp_path / "cache", salt="s")
-        pages = list(render_pages(config, site, "en", page_cache=store))
-        made: list[str] = []
-        document = search._Builder.document
-
-        def counted(builder: search._Builder, page: RenderedPage) -> SearchDocument:
-            made.append(page.url)
-            return document(builder, page)
-
-        monkeypatch.setattr(search._Builder, "document", counted)
+        store = BuildCache(config).page_store(site, "en")
         try:
-            entries = search_entries(site, catalogue, pages, store)
+            entries = [p.search for p in render_pages(config, site, "en", memo=store) if p.search]
         finally:
-            monkeypatch.setattr(search._Builder, "document", document)
-            store.close()
-        return entries, made, store.rendered
+            store.close(prune=True)
+        return entries, list(made), store.rendered
 
-    first, made, _ = run()
-    assert len(made) == len(first) > 20
-    again, made, _ = run()
-    assert made == [] and again == first
+    first, made_first, _ = run()
+    assert len(made_first) == len(first) > 20
+    again, made_again, _ = run()
+    assert made_again == [] and again == first
     brief = config.content_dir / "knowledge" / "innovation-enabling-systems.md"
     brief.write_text(brief.read_text("utf-8").replace("title: Putting", "title: Now putting"), "utf-8")
-    changed, made, rendered = run()
-    assert sorted(made) == sorted(r.removeprefix("en:") for r in rendered) and made
+    changed, made_changed, rendered = run()
+    assert sorted(made_changed) == sorted(r.removeprefix("en:") for r in rendered) and made_changed
     entry = next(e for e in changed if e.url == "knowledge/innovation-enabling-systems/")
     assert "<title>Now putting" in entry.html and '"Now putting' in entry.row
+    monkeypatch.undo()
     site, _ = load_site(config)
+    catalogue = load_catalogue("en", fallback="en")
     fresh = [
         SearchEntry.of(d) for d in search_documents(site, catalogue, list(render_pages(config, site, "en")))
     ]
@@ -260,7 +259,7 @@ def test_documents_are_written_flat_and_carry_their_page_url(tmp_path: Path) -> 
     from generator.search_pagefind import document_name, start_pagefind
 
     entries = [SearchEntry.of(d) for d in documents("en").values()]
-    run = start_pagefind(entries, "en", tmp_path / "site")
+    run = start_pagefind(entries, "en", tmp_path / "site" / "pagefind")
     assert run.process.wait() == 0  # the documents stay until finish()
     written = sorted(p.name for p in (run.tmp / "documents").iterdir())
     assert written == sorted(document_name(e.url) for e in entries) and len(set(written)) == len(entries)

@@ -55,8 +55,10 @@ def load_record(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
         return None, text, problems or [error(path, 1, 1, "existing record is not a YAML mapping")]
     validator = validator_for("project")
     for _ in range(5):
-        if not coerce_to_schema(doc, list(validator.iter_errors(doc.data))):
+        coerced = coerce_to_schema(doc, list(validator.iter_errors(doc.data)))
+        if coerced is None:
             break
+        doc = coerced
     return doc.data, text, problems
 
 
