@@ -10,6 +10,7 @@ fields found, labels left in ``extra``, warnings, and the time taken.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections import Counter
@@ -74,16 +75,70 @@ def _field_order() -> list[str]:
     return order
 
 
+def _key_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """The key fields of a record in the terms of ``expected.json``."""
+    sources = [s for f in record.get("funding", []) for s in f.get("sources", [])]
+    return {
+        "number": record.get("number"),
+        "name": record.get("title"),
+        "status": record.get("status"),
+        "amounts_usd": {s["amount"] for s in sources if s.get("amount") is not None},
+        "country": record.get("countries") or [],
+        "modalities": record.get("modalities"),
+        "officer": (record.get("officer") or {}).get("name"),
+        "sectors": [s["sector"] for s in record.get("sectors", [])],
+    }
+
+
+def _right(key: str, want: Any, got: Any) -> bool:
+    if key == "amounts_usd":
+        return bool(set(want) == got)
+    if key == "country":
+        return bool(want in got)
+    return bool(want == got)
+
+
+def _accuracy(paths: list[Path], records: dict[Path, dict[str, Any]]) -> None:
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    wrong: list[str] = []
+    for path in paths:
+        expected_file = path.parent / "expected.json"
+        if not expected_file.is_file():
+            continue
+        want = json.loads(expected_file.read_text("utf-8")).get(path.name, {})
+        got = _key_fields(records[path])
+        for key, value in want.items():
+            if key not in got:
+                continue
+            total[key] += 1
+            if _right(key, value, got[key]):
+                right[key] += 1
+            else:
+                wrong.append(f"{path.name}: {key} expected {value!r}, got {got[key]!r}")
+    if not total:
+        return
+    print(f"\n{'key field (expected.json)':44} {'right':>6} {'of':>6} {'%':>7}")
+    for key in total:
+        print(f"{key:44} {right[key]:>6} {total[key]:>6} {100 * right[key] / total[key]:>6.1f}%")
+    all_right, all_total = sum(right.values()), sum(total.values())
+    print(f"{'all':44} {all_right:>6} {all_total:>6} {100 * all_right / all_total:>6.1f}%")
+    for line in wrong:
+        print(f"  wrong: {line}")
+
+
 def main(args: list[str]) -> int:
     paths = _inputs(args)
     found: Counter[str] = Counter()
     empty: Counter[str] = Counter()
     rows: list[tuple[str, str, int, int, int, int, float]] = []
     extra_labels: Counter[str] = Counter()
+    records: dict[Path, dict[str, Any]] = {}
     for path in paths:
         start = time.perf_counter()
         result = import_pds(path.read_text("utf-8", errors="replace"), str(path), file_name=path.name)
         took = (time.perf_counter() - start) * 1000
+        records[path] = result.record
         leaves = _leaves(result.record)
         for key, value in leaves.items():
             (empty if _empty(value) else found)[key] += 1
@@ -109,6 +164,7 @@ def main(args: list[str]) -> int:
         f"{'total':32} {'':10} {sum(r[2] for r in rows):>6} {sum(r[3] for r in rows):>6} "
         f"{sum(r[4] for r in rows):>5} {sum(r[5] for r in rows):>4} {sum(r[6] for r in rows):>7.1f}"
     )
+    _accuracy(paths, records)
     return 1 if any(r[5] for r in rows) else 0
 
 

@@ -144,6 +144,14 @@ def test_sample_imports_with_expected_values(name: str) -> None:
     if "amounts_usd" in want:
         assert set(amounts(record)) == set(want["amounts_usd"])
         assert all(s["currency"] == "USD" for f in record["funding"] for s in f["sources"])
+    if "country" in want:
+        assert want["country"] in record["countries"]
+    if "modalities" in want:
+        assert record["modalities"] == want["modalities"]
+    if "officer" in want:
+        assert record["officer"]["name"] == want["officer"]
+    if "sectors" in want:
+        assert [s["sector"] for s in record["sectors"]] == want["sectors"]
     assert result.layout == name.rsplit("__", 1)[1].removesuffix(".txt")
     assert record["source"]["layout"] == result.layout
     assert record["source"]["url"].startswith("http")
@@ -486,3 +494,288 @@ def test_seed_import_over_bundled_record_changes_nothing(tmp_path: Path) -> None
     code, diff, _ = run_cli(str(SEED), "-o", str(tmp_path), "--dry-run")
     assert code == 0
     assert diff.strip().endswith("no change")
+
+
+# --- Issue 19: real pages of every layout (small inline texts) -------------------------------------------
+
+
+def inline(text: str, *, file_name: str | None = None, number: str | None = None) -> Any:
+    result = import_pds(text, "sheet.txt", file_name=file_name, number=number)
+    assert result.ok, [str(p) for p in result.problems]
+    assert_valid_record(result.record)
+    return result
+
+
+PRIVATE_ROWS = """Project Name Harbour Cranes Facility
+Project Number 99911-001
+Country / Economy Viet Nam
+Type or Modality of Assistance
+Approval Number Facility Fund Source Amount Status
+1234-001 Loan Ordinary capital resources USD 50.00 million Closed
+45 B-Loan Complementary Loan USD 75.00 million Closed
+a row the importer cannot read
+Strategic Agendas Inclusive economic growth
+"""
+
+
+def test_every_private_row_survives_with_its_fund() -> None:
+    result = inline(PRIVATE_ROWS)
+    record = result.record
+    assert [(f["instrument"], f["approval_number"], f["status"]) for f in record["funding"]] == [
+        ("Loan", "1234-001", "Closed"),
+        ("B-Loan", "45", "Closed"),
+    ]
+    assert [s["name"] for f in record["funding"] for s in f["sources"]] == [
+        "Ordinary capital resources",
+        "Complementary Loan",
+    ]
+    assert amounts(record) == [50000000, 75000000]
+    assert record["modalities"] == ["Loan", "B-Loan"], "the rows' first column is the modality"
+    assert "a row the importer cannot read" in record["extra"].values()
+    assert "assistance row 'a row the importer cannot read' not understood" in messages(result)
+    assert "Approval Number Facility" not in json.dumps(record), "the column header is not a row"
+
+
+def test_old_assistance_rows_and_labels_above_the_number() -> None:
+    text = """Home : Projects : Project Data Sheet
+
+Country Thailand
+Location Two provinces
+Project Number 99912-001
+Approval Number 7356/2875
+Type of ADB Assistance / Amount
+Others US$15.00  million
+Private Sector Loan US$25.20  million
+Responsible ADB Department Private Sector Operations Department
+"""
+    record = inline(text).record
+    assert record["countries"] == ["Thailand"] and record["location"] == "Two provinces"
+    assert record["modalities"] == ["Others", "Private Sector Loan"]
+    assert amounts(record) == [15000000, 25200000]
+    assert record["extra"]["Approval Number"] == "7356/2875"
+    assert inline(text).layout == "other"
+
+
+def test_financing_table_row_wrapped_over_lines() -> None:
+    text = """PDS Creation Date 06 Apr 2006
+Project Name Example Hydropower
+Project/Program Number 99913-014
+Financing
+
+Type/Modality of Assistance Approval Number Source of Funding Approved Amount (thousand)
+PS7210Political Risk Guarantee
+(Fully Disbursed)
+50,000
+Loan7211Ordinary capital resources25,000
+TOTAL USD 75,000
+"""
+    result = inline(text)
+    assert amounts(result.record) == [50000000, 25000000]
+    assert "TOTAL" not in messages(result) and "not understood" not in messages(result)
+
+
+def test_private_sector_fields_have_their_own_entries() -> None:
+    text = """Project Name Solar Parks
+Project Number 99914-001
+Description The project builds two solar parks.
+Objectives and Scope The project will diversify the energy mix.
+Status of Development Objectives To be determined.
+Status of Operation/Construction Phase 1 has reached commercial operation.
+Linkage to Country/Regional Strategy The project is in line with the country strategy.
+Project Sponsor(s) Sun Holdings
+Date Generated 11 November 2022
+"""
+    record = inline(text).record
+    assert record["description"] == "The project builds two solar parks."
+    assert record["rationale"] == "The project is in line with the country strategy."
+    assert record["extra"] == {
+        "Objectives and Scope": "The project will diversify the energy mix.",
+        "Status of Development Objectives": "To be determined.",
+        "Status of Operation/Construction": "Phase 1 has reached commercial operation.",
+        "Project Sponsor(s)": "Sun Holdings",
+    }
+
+
+DETAILS_PAGE = """# source: https://www.adb.org/projects/details?page=details
+99915-001: Valley Road Improvement Project, Phase 2
+
+Project Data Sheet (PDS): Details
+
+
+The project will rehabilitate 120 km of the valley road.
+
+Project Rationale and Linkage to Country/Regional Strategy
+
+The road links the two largest cities.
+"""
+
+
+def test_pds_details_page_imports_what_it_has() -> None:
+    result = inline(DETAILS_PAGE)
+    record = result.record
+    assert result.layout == "other"
+    assert record["number"] == "99915-001"
+    assert record["title"] == "Valley Road Improvement Project, Phase 2"
+    assert record["description"] == "The project will rehabilitate 120 km of the valley road."
+    assert record["rationale"] == "The road links the two largest cities."
+    assert record["source"]["incomplete"] is True
+    assert "no label table" in messages(result) and "source.incomplete" in messages(result)
+    assert "extra" not in record
+
+
+PROJECT_DETAILS = """Tonga: Harbour Towns Project
+
+Sovereign Project | 99916-002
+
+Project Details
+
+Project Officer
+King, Grace Pacific Department Request for information
+Country
+  • Tonga
+Approval Date
+  • 8 October 2015
+Sector
+  • Water and other urban infrastructure and services
+
+Project Name Harbour Towns Project
+Project Number 99916-002
+Country Tonga
+Project Status Active
+"""
+
+
+def test_project_details_block_fills_what_the_table_lacks() -> None:
+    result = inline(PROJECT_DETAILS)
+    record = result.record
+    assert record["officer"] == {"name": "King, Grace", "department": "Pacific Department"}
+    assert record["sectors"] == [{"sector": "Water and other urban infrastructure and services"}]
+    assert record["timetable"] == {"approval": "2015-10-08"}
+    assert record["countries"] == ["Tonga"]
+    assert not result.problems or "Project Details" not in messages(result)
+
+
+def test_project_details_block_loses_to_the_table_with_a_warning() -> None:
+    text = PROJECT_DETAILS.replace("Country Tonga\n", "Country Samoa\n") + (
+        "Responsible ADB Officer Smith, Jane\n"
+    )
+    result = inline(text)
+    assert result.record["countries"] == ["Samoa"]
+    assert result.record["officer"]["name"] == "Smith, Jane"
+    text_ = messages(result)
+    assert "Project Details gives countries 'Tonga' but the data sheet gives 'Samoa'" in text_
+    assert "Project Details gives officer.name 'King, Grace'" in text_
+    assert "sheet.txt:10:5: warning: Project Details gives countries" in text_, "at the block's value"
+
+
+def test_project_details_block_with_dash_separators() -> None:
+    text = """Project Details
+-
+Project Officer
+Cho, Terry
+Sectors Group
+Request for information -
+Country/Economy
+Maldives -
+Modality
+-
+Sector
+- Water and other urban infrastructure and services
+Project Name | Island Waste Project | ||||
+Project Number | 99917-002 | ||||
+"""
+    result = inline(text)
+    assert result.layout == "web2023"
+    assert result.record["officer"] == {"name": "Cho, Terry", "department": "Sectors Group"}
+    assert result.record["countries"] == ["Maldives"]
+    assert "modalities" not in result.record, "an empty Modality item gives nothing"
+
+
+def test_empty_project_number_falls_back_with_a_warning() -> None:
+    text = "Sovereign Project | 99918-001\n\nProject Name Hill Roads\nProject Number\nCountry Nepal\n"
+    result = inline(text)
+    assert result.record["number"] == "99918-001"
+    assert "'Project Number' has no value" in messages(result)
+    assert "99918-001 taken from the page header" in messages(result)
+    from_url = inline(
+        "# source: https://www.adb.org/projects/99918-002/main\nProject Name Hill Roads\n"
+        "Project Number\nCountry Nepal\n"
+    )
+    assert from_url.record["number"] == "99918-002" and "taken from the source URL" in messages(from_url)
+    from_name = inline(
+        "Project Name Hill Roads\nProject Number\nCountry Nepal\n", file_name="99918-003__x.txt"
+    )
+    assert from_name.record["number"] == "99918-003" and "taken from the file name" in messages(from_name)
+    given = inline("Project Name Hill Roads\nProject Number\nCountry Nepal\n", number="99918-004")
+    assert given.record["number"] == "99918-004"
+
+
+def test_cli_number_option(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.txt"
+    sheet.write_text("Project Name Hill Roads\nProject Number\nCountry Nepal\n", "utf-8")
+    code, _, err = run_cli(str(sheet), "-o", str(tmp_path / "out"))
+    assert code == 1 and "no project number found" in err
+    code, _, err = run_cli(str(sheet), "-o", str(tmp_path / "out"), "--number", "99919-001")
+    assert code == 0, err
+    assert (
+        load_yaml_like_site((tmp_path / "out" / "99919-001.yaml").read_text("utf-8"))["title"] == "Hill Roads"
+    )
+    code, _, err = run_cli(str(sheet), str(sheet), "-o", str(tmp_path / "out"), "--number", "99919-001")
+    assert code == 1 and "give one FILE" in err
+    code, _, err = run_cli(str(sheet), "-o", str(tmp_path / "out"), "--number", "99919")
+    assert code == 1 and "is not a project number" in err
+
+
+def test_bulleted_values_and_labels_on_their_own_lines() -> None:
+    text = """Project Name
+Coastal Towns Project
+Project Number
+99920-001
+Country / Economy
+  • Cambodia
+Project Type / Modality of Assistance
+  • Grant
+  • Loan
+Source of Funding / Amount
+MFF Facility Concept 0097-FIJ: Coastal Towns Program
+Source Amount
+Ordinary capital resources US$ 153.20 million
+Loan: Coastal Towns Project
+Source Amount
+European Investment Bank US$ 70.80 million
+Drivers of Change
+  • Gender Equity and Mainstreaming
+  • Partnerships
+Sector / Subsector
+  • Agriculture, natural resources and rural development /
+
+Effective gender mainstreaming
+"""
+    result = inline(text)
+    record = result.record
+    assert result.layout == "web2023"
+    assert record["countries"] == ["Cambodia"] and record["modalities"] == ["Grant", "Loan"]
+    assert record["drivers_of_change"] == ["Gender Equity and Mainstreaming", "Partnerships"]
+    assert [(f["instrument"], f["approval_number"], f["title"]) for f in record["funding"]] == [
+        ("MFF Facility Concept", "0097-FIJ", "Coastal Towns Program"),
+        ("Loan", None, "Coastal Towns Project"),
+    ]
+    assert record["sectors"] == [{"sector": "Agriculture, natural resources and rural development"}]
+    assert record["gender"] == "Effective gender mainstreaming"
+    assert "gender category printed without its label" in messages(result)
+
+
+def test_unread_funding_line_before_a_header_is_kept() -> None:
+    text = """Project Name Hill Roads
+Project Number 99921-001
+Source of Funding / Amount
+TA 9901-NEP: Hill Roads
+Technical Assistance Special Fund US$ 500,000.00
+a line that is not a funding line
+Loan 3001-NEP: Hill Roads
+Asian Development Fund US$ 30.00 million
+Strategic Agendas Inclusive economic growth
+"""
+    result = inline(text)
+    assert "funding line 'a line that is not a funding line' not understood" in messages(result)
+    assert "a line that is not a funding line" in result.record["extra"].values()

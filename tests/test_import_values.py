@@ -9,9 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.importers import vocab
+from generator.importers.entries import Line
+from generator.importers.funding import parse_financing_table, parse_private_rows
 from generator.importers.repair import repair_text
 from generator.importers.values import (
     Money,
+    SectorEntry,
     parse_date,
     parse_date_range,
     parse_money,
@@ -136,3 +139,47 @@ def test_repairs_certain_and_doubtful() -> None:
     fixed, notes = repair_text("the benets of ood control", ligatures=True)
     assert fixed == "the benefits of ood control"
     assert any("'ood' may be 'flood'" in n.message for n in notes)
+
+
+def test_sector_with_empty_subsector() -> None:
+    assert parse_sector_line("Agriculture, natural resources and rural development /") == [
+        SectorEntry("Agriculture, natural resources and rural development", ())
+    ]
+    assert parse_sector_line("Transport /") == [SectorEntry("Transport", ())]
+
+
+def test_private_rows_split_instrument_and_fund() -> None:
+    rows = [
+        Line("1234-001 Loan Ordinary capital resources USD 50.00 million Closed", 1),
+        Line("CF87 B-Loan Other USD 30.00 million Approved", 2),
+        Line("9906 Equity USD 20.00 million Committed", 3),
+        Line("Private Sector Loan US$25.20  million", 4),
+        Line("no amount here", 5),
+    ]
+    found, issues = parse_private_rows(rows)
+    assert [
+        (f["approval_number"], f["instrument"], f.get("status"), f["sources"][0]["name"]) for f in found
+    ] == [
+        ("1234-001", "Loan", "Closed", "Ordinary capital resources"),
+        ("CF87", "B-Loan", "Approved", "Other"),
+        ("9906", "Equity", "Committed", "Equity"),
+        (None, "Private Sector Loan", None, "Private Sector Loan"),
+    ]
+    assert [i.line.line for i in issues] == [5]
+
+
+def test_financing_table_rows_wrapped_over_lines() -> None:
+    header = "Type/Modality of Assistance Approval Number Source of Funding Approved Amount (thousand)"
+    lines = [Line("PS7210Political Risk Guarantee", 1), Line("(Fully Disbursed)", 2), Line("50,000", 3)]
+    found, issues = parse_financing_table(header, lines)
+    assert found[0]["approval_number"] == "7210"
+    assert found[0]["sources"][0]["amount"] == 50000000 and not issues
+
+
+def test_officer_and_department_on_one_line() -> None:
+    assert vocab.split_department("Stefan Rau East Asia Department") == ("Stefan Rau", "East Asia Department")
+    assert vocab.split_department("Tawisook, Witoon Southeast Asia Department") == (
+        "Tawisook, Witoon",
+        "Southeast Asia Department",
+    )
+    assert vocab.split_department("Someone Unknown Office") == ("Someone Unknown Office", None)

@@ -31,14 +31,17 @@ class ImportResult:
         return bool(self.record) and not has_errors(self.problems)
 
 
-def import_pds(text: str, path: str, *, file_name: str | None = None) -> ImportResult:
-    """Import one data sheet. ``path`` names it in messages; ``file_name`` goes to ``source.file``."""
+def import_pds(
+    text: str, path: str, *, file_name: str | None = None, number: str | None = None
+) -> ImportResult:
+    """Import one data sheet. ``path`` names it in messages; ``file_name`` goes to ``source.file``;
+    ``number`` is the project number to use (``--number``), for a sheet that prints none."""
     # Imported here: the readers pull in BeautifulSoup, which `ksite check` and `build` never need.
     from .pds_text import read_sheet
     from .record import build_record
 
     sheet = read_sheet(text, path)
-    record, problems = build_record(sheet, path, file_name)
+    record, problems = build_record(sheet, path, file_name, number)
     if record and not has_errors(problems):
         for err in validator_for("project").iter_errors(record):
             where = "/".join(str(p) for p in err.absolute_path) or "(record)"

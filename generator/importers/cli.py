@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -40,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write nothing; print the change each import would make as a diff",
     )
     parser.add_argument(
+        "--number",
+        metavar="NUMBER",
+        help="project number (such as 54037-001) for a data sheet that prints none; one FILE only",
+    )
+    parser.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
@@ -62,8 +68,16 @@ def load_record(path: Path) -> tuple[dict[str, Any] | None, str, list[Problem]]:
     return doc.data, text, problems
 
 
-def import_file(name: str, output: Path, *, dry_run: bool, stdin: TextIO, stdout: TextIO) -> list[Problem]:
-    """Import one data sheet into ``output``; returns its problems."""
+def import_file(
+    name: str,
+    output: Path,
+    *,
+    dry_run: bool,
+    stdin: TextIO,
+    stdout: TextIO,
+    number: str | None = None,
+) -> list[Problem]:
+    """Import one data sheet into ``output``; returns its problems. ``number`` is ``--number``."""
     # Imported here, not at the top: `ksite --help`, `check` and `build` load this module for
     # its arguments only, and the importer's modules take a tenth of a second to import.
     from .merge import merge_records, unified_diff
@@ -78,7 +92,7 @@ def import_file(name: str, output: Path, *, dry_run: bool, stdin: TextIO, stdout
         except OSError as exc:
             return [error(name, 0, 0, f"cannot read the file: {exc.strerror or exc}")]
         shown, file_name = name, path.name
-    result = import_pds(text, shown, file_name=file_name)
+    result = import_pds(text, shown, file_name=file_name, number=number)
     problems = list(result.problems)
     if not result.ok:
         return problems
@@ -115,8 +129,18 @@ def run(
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     output = Path(args.output)
     problems: list[Problem] = []
-    for name in args.files:
-        problems.extend(import_file(name, output, dry_run=args.dry_run, stdin=stdin, stdout=stdout))
+    number: str | None = getattr(args, "number", None)
+    if number is not None and not re.fullmatch(r"[0-9]{5}-[0-9]{2,3}", number):
+        problems.append(error("--number", 0, 0, f"'{number}' is not a project number (such as 54037-001)"))
+    elif number is not None and len(args.files) != 1:
+        problems.append(
+            error("--number", 0, 0, "--number names the project of one data sheet; give one FILE")
+        )
+    else:
+        for name in args.files:
+            problems.extend(
+                import_file(name, output, dry_run=args.dry_run, stdin=stdin, stdout=stdout, number=number)
+            )
     if problems:
         if args.format == "json":
             stderr.write(

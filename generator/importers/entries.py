@@ -71,6 +71,7 @@ def _target(spec: LabelSpec, label: str) -> str:
     return f"extra:{label}" if spec.field == "extra" else spec.field
 
 
+_BULLET = re.compile(r"^[•\u2022]\s*")
 _SECTOR_LINE = re.compile(r" [-/] |^/ |^[^.]{1,90}$")
 
 
@@ -151,6 +152,18 @@ def entries_from_lines(lines: list[Line], *, joined_lines: bool = False) -> list
                 cut.current.add(Line("", ln.line))
             continue
         indent = len(ln.text) - len(ln.text.lstrip())
+        bullet = _BULLET.match(text)
+        if bullet is not None and cut.current is not None:
+            # A bulleted line is a value of the open entry: an item of a list, or a Markdown
+            # list item in running text.
+            indent += bullet.end()
+            text = text[bullet.end() :]
+            if cut.current.spec is not None and cut.current.spec.kind is Kind.NARRATIVE:
+                text = f"- {text}"
+                indent -= 2
+            cut.current.add(Line(text, ln.line, ln.column + indent))
+            blank_before = False
+            continue
         m = match_label(text, cut.section)
         if m is not None and cut.accepts_label(m.spec, m.text, text):
             cut.start(m.text, m.spec, ln.line, ln.column + indent)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import vocab
 from .entries import Line
 from .values import MONEY, MONEY_AT_END, currency_code, money_from_match, parse_number
 
@@ -45,7 +46,7 @@ class _Group:
 
 _HEADER = re.compile(
     r"^(?P<instrument>TA|Loan|Grant|Technical Assistance|Equity|Guarantee|B-Loan|Debt Security|Lending|"
-    r"[A-Z][A-Za-z-]+(?: [A-Z][A-Za-z-]+)?)"
+    r"[A-Z][A-Za-z-]+(?: [A-Z][A-Za-z-]+){0,3})"
     r"(?:\s+(?P<approval>[0-9]{3,5}(?:-[A-Z]{3})?))?\s*:\s*(?P<title>.*)$"
 )
 _KIND_SUFFIX = re.compile(
@@ -54,10 +55,16 @@ _KIND_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _ONLY_MONEY = re.compile(r"^\s*" + MONEY.pattern + r"\s*$")
+_COLUMN_HEADER = re.compile(r"^(?:Source|Fund|Source of Funding)\s+Amount$", re.IGNORECASE)
+"""The ``Source Amount`` column header newer pages print under each instrument line."""
 
 
 def _kind(word: str) -> str:
     return "supplementary" if word.lower().startswith("supp") else "cofinancing"
+
+
+def _not_understood(ln: Line) -> Issue:
+    return Issue(ln, f"funding line '{ln.text.strip()}' not understood; kept under extra")
 
 
 def parse_source_of_funding(lines: list[Line]) -> tuple[list[dict[str, Any]], list[Issue]]:
@@ -72,7 +79,7 @@ def parse_source_of_funding(lines: list[Line]) -> tuple[list[dict[str, Any]], li
     after_header = False
     for ln in lines:
         text = ln.text.strip()
-        if not text:
+        if not text or _COLUMN_HEADER.match(text):
             continue
         money_only = _ONLY_MONEY.match(text)
         source = MONEY_AT_END.match(text)
@@ -86,6 +93,8 @@ def parse_source_of_funding(lines: list[Line]) -> tuple[list[dict[str, Any]], li
             key = (header.group("instrument"), approval or base)
             if key not in groups:
                 groups[key] = _Group(header.group("instrument"), approval, base or None)
+            if pending_name is not None:
+                issues.append(_not_understood(pending_name))
             current, header_text, after_header, pending_name = groups[key], text, True, None
             continue
         if re.fullmatch(r"Cofinancing:?|Co-financing:?", text, re.IGNORECASE):
@@ -104,6 +113,8 @@ def parse_source_of_funding(lines: list[Line]) -> tuple[list[dict[str, Any]], li
                 if not suffix or text[: suffix.start()].strip():
                     current.title = f"{current.title} {text[: suffix.start()] if suffix else text}".strip()
                 continue
+            if pending_name is not None:
+                issues.append(_not_understood(pending_name))
             pending_name = ln
             continue
         pending_name, after_header = None, False
@@ -123,9 +134,7 @@ def parse_source_of_funding(lines: list[Line]) -> tuple[list[dict[str, Any]], li
             entry["kind"] = kind
         current.sources.append(entry)
     if pending_name is not None:
-        issues.append(
-            Issue(pending_name, f"funding line '{pending_name.text}' not understood; kept under extra")
-        )
+        issues.append(_not_understood(pending_name))
     return [g.as_record() for g in groups.values()], issues
 
 
@@ -147,10 +156,8 @@ def parse_financing_table(header: str, lines: list[Line]) -> tuple[list[dict[str
     total: tuple[Line, int | float, str] | None = None
     counted = 0.0
     rows: list[tuple[tuple[str, str | None], dict[str, Any]]] = []
-    for ln in lines:
+    for ln in _table_rows(lines):
         text = ln.text.strip()
-        if not text:
-            continue
         if (m := _TOTAL.match(text)) is not None:
             amount = parse_number(m.group("amount"), scale)
             if amount is not None:
@@ -185,27 +192,67 @@ def parse_financing_table(header: str, lines: list[Line]) -> tuple[list[dict[str
     return [g.as_record() for g in groups.values()], issues
 
 
-_PRIVATE_ROW = re.compile(
-    r"^(?P<approval>[0-9][0-9/]*(?:-[A-Z]{3})?)?\s*(?P<instrument>[A-Za-z][A-Za-z -]*?)\s+"
-    r"(?P<money>" + MONEY.pattern + r")\s*(?P<status>[A-Z][A-Za-z]+(?: ?/ ?[A-Z][A-Za-z]+)?)?\s*$"
-)
+_ROW_END = re.compile(r"[0-9]$")
 
 
-def parse_private_rows(lines: list[Line]) -> tuple[list[dict[str, Any]], list[Issue]]:
-    """Funding entries from private-sector ``Type or Modality of Assistance`` rows. The rows
-    name no fund, so each source is named after its instrument (Loan, Equity...)."""
-    out: list[dict[str, Any]] = []
-    issues: list[Issue] = []
+def _table_rows(lines: list[Line]) -> list[Line]:
+    """Rows of the old Financing table, a row wrapped over lines (``PS7210Political Risk
+    Guarantee`` / ``(Fully Disbursed)`` / ``50,000``) joined back: a row ends in its amount."""
+    rows: list[Line] = []
+    pending: list[Line] = []
     for ln in lines:
         text = ln.text.strip()
         if not text:
             continue
+        pending.append(ln)
+        if _ROW_END.search(text):
+            first = pending[0]
+            rows.append(Line(" ".join(p.text.strip() for p in pending), first.line, first.column))
+            pending = []
+    if pending:
+        first = pending[0]
+        rows.append(Line(" ".join(p.text.strip() for p in pending), first.line, first.column))
+    return rows
+
+
+_PRIVATE_ROW = re.compile(
+    r"^(?:(?P<approval>(?=[0-9A-Z/-]*[0-9])[0-9A-Z][0-9A-Z/-]*)\s+)?(?P<before>.*?)\s*"
+    r"(?P<money>" + MONEY.pattern + r")\s*(?P<status>[A-Z][A-Za-z]+(?: ?/ ?[A-Z][A-Za-z]+)?)?\s*$"
+)
+_ROWS_HEADER = re.compile(r"^(?:Approval Number\b.*\bAmount\b.*|Type\b.*\bAmount(?: Status)?)$")
+"""The column header line some pages print above the rows (``Approval Number Facility Fund ...``)."""
+
+
+def _instrument(before: str) -> tuple[str, str | None]:
+    """``Loan Ordinary capital resources`` -> (``Loan``, ``Ordinary capital resources``): the
+    instrument is the longest known one the text opens with, the rest names the fund."""
+    for name in sorted(vocab.INSTRUMENTS, key=len, reverse=True):
+        if before == name or before.startswith(name + " "):
+            rest = before[len(name) :].strip()
+            return name, rest or None
+    return before, None
+
+
+def parse_private_rows(lines: list[Line]) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """Funding entries from private-sector ``Type or Modality of Assistance`` rows
+    (``1234-001 Loan Ordinary capital resources USD 50.00 million Closed``, ``45 B-Loan Complementary
+    Loan USD 75.00 million Closed``) and the older ``Type of ADB Assistance / Amount`` rows
+    (``Private Sector Loan US$25.20 million``). Every row gives one entry; a row that names no
+    fund has its source named after its instrument (Loan, Equity...)."""
+    out: list[dict[str, Any]] = []
+    issues: list[Issue] = []
+    for ln in lines:
+        text = re.sub(r"\s+", " ", ln.text.strip())
+        if not text or _ROWS_HEADER.match(text):
+            continue
         m = _PRIVATE_ROW.match(text)
         money = money_from_match(MONEY.search(m.group("money"))) if m else None  # type: ignore[arg-type]
-        if m is None or money is None:
+        before = m.group("before").strip() if m else ""
+        if m is None or money is None or not before:
             issues.append(Issue(ln, f"assistance row '{text}' not understood; kept under extra"))
             continue
-        group = _Group(m.group("instrument").strip(), m.group("approval"), status=m.group("status"))
-        group.sources.append({"name": group.instrument, "amount": money.amount, "currency": money.currency})
+        instrument, fund = _instrument(before)
+        group = _Group(instrument, m.group("approval"), status=m.group("status"))
+        group.sources.append({"name": fund or instrument, "amount": money.amount, "currency": money.currency})
         out.append(group.as_record())
     return out, issues

@@ -66,6 +66,11 @@ def _category(value: str) -> bool:
     )
 
 
+def _approval_numbers(value: str) -> bool:
+    """``7202/2098`` or ``7356/2875``: not the column header ``Approval Number Facility Fund ...``."""
+    return not value or re.fullmatch(r"[A-Z]{0,3}[0-9][0-9A-Z/ -]*", value) is not None
+
+
 def _date_like(value: str) -> bool:
     return (
         not value
@@ -81,13 +86,14 @@ LABELS: tuple[LabelSpec, ...] = (
     LabelSpec(("Project Number", "Project/Program Number"), "number", S),
     LabelSpec(("Country / Economy", "Country/Economy"), "countries", L),
     LabelSpec(("Country",), "countries", L, _capitalised),
-    LabelSpec(("Borrower / Company",), "borrower", S),
+    LabelSpec(("Borrower / Company", "Borrower/Equity Investment Name"), "borrower", S),
     LabelSpec(("Project Status",), "status", S),
     LabelSpec(("Status",), "status", S, _status),
     LabelSpec(("Project Type / Modality of Assistance",), "modalities", L),
     LabelSpec(("Source of Funding / Amount",), "funding", B),
     LabelSpec(("Type/Modality of Assistance",), "funding_table", B),
     LabelSpec(("Type or Modality of Assistance",), "funding_rows", B),
+    LabelSpec(("Type of ADB Assistance / Amount",), "funding_types", B),
     LabelSpec(("Strategic Agendas",), "strategic_agendas", L),
     LabelSpec(("Drivers of Change",), "drivers_of_change", L),
     LabelSpec(("Operational Priorities",), "operational_priorities", L),
@@ -105,7 +111,14 @@ LABELS: tuple[LabelSpec, ...] = (
     ),
     LabelSpec(("Gender",), "gender", S, _gender),
     LabelSpec(("Description",), "description", N, _capitalised),
-    LabelSpec(("Project Rationale and Linkage to Country/Regional Strategy",), "rationale", N),
+    LabelSpec(
+        (
+            "Project Rationale and Linkage to Country/Regional Strategy",
+            "Linkage to Country/Regional Strategy",
+        ),
+        "rationale",
+        N,
+    ),
     LabelSpec(("Impact",), "impact", N, _capitalised),
     LabelSpec(("Description of Outcome", "Outcome"), "outcome", N, _capitalised),
     LabelSpec(("Description of Project Outputs", "Outputs"), "outputs", N, _capitalised),
@@ -170,7 +183,12 @@ LABELS: tuple[LabelSpec, ...] = (
     LabelSpec(("Progress Toward Outcome",), "extra", N),
     LabelSpec(("Status of Implementation Progress (Outputs, Activities, and Issues)",), "extra", N),
     LabelSpec(("Implementing Agencies", "Implementing Agency"), "extra", N),
-    LabelSpec(("Project Sponsor(s)",), "extra", N),
+    LabelSpec(("Project Sponsor(s)", "Project Sponsors"), "extra", N),
+    # Private-sector fields: each its own entry under `extra` (not run into the description).
+    LabelSpec(("Objectives and Scope",), "extra", N),
+    LabelSpec(("Status of Development Objectives",), "extra", N),
+    LabelSpec(("Status of Operation/Construction",), "extra", N),
+    LabelSpec(("Approval Number",), "extra", S, _approval_numbers),
     LabelSpec(("Milestones",), "extra", N),
 )
 

@@ -38,6 +38,21 @@ class Sheet:
     wrapped: bool
     """Long values are wrapped over several lines (text converted from PDF): lines join with spaces."""
     notes: tuple[Problem, ...]
+    details: tuple[Detail, ...] = ()
+    """What the page's "Project Details" block says (officer, country, sector...): a second source."""
+    details_page: bool = False
+    """A "Project Data Sheet (PDS): Details" page: heading and narrative, no label table."""
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """One value of the "Project Details" block, named by the record field it would fill."""
+
+    field: str
+    """``officer.name``, ``officer.department``, ``countries``, ``modalities``, ``sectors`` or
+    ``timetable.approval``."""
+    value: str | tuple[str, ...]
+    where: Line
 
 
 _CHROME = re.compile(
@@ -70,40 +85,148 @@ def read_sheet(text: str, path: str) -> Sheet:
     tabbed = (
         sum(1 for ln in lines if "\t" in ln.text and specs_named(ln.text.split("\t")[0].strip(), None)) >= 3
     )
-    start = _body_start(lines, tabbed)
+    anchor = _body_start(lines, tabbed)
+    details_page: tuple[str, str, int] | None = None
+    if anchor is None:
+        details_page = _details_page(lines)
+    if details_page is not None:
+        start = details_page[2]
+    elif anchor is None:
+        start = 0
+    else:
+        start = anchor if tabbed else _labels_before(lines, anchor)
     chrome = [ln.text.strip() for ln in lines[:start] if ln.text.strip()]
+    details = _project_details(lines[:start])
     body, complete = _body(lines[start:])
     notes: list[Problem] = []
-    joined = False
+    joined = piped = False
     if not tabbed:
         body, joined = _unwrap_labels(body)
+        piped = _is_piped(body)
         body = _pipe_cells(body)
     complete = complete or any(ln.text.startswith("Date Generated") for ln in body)
     if not complete:
         body = _drop_cut_label(body, path, notes)
     cut = entries_from_rows(_tab_rows(body)) if tabbed else entries_from_lines(body, joined_lines=joined)
-    layout = "text-tab" if tabbed else _layout(body, chrome, joined)
+    layout = "text-tab" if tabbed else _layout(body, chrome, joined, piped)
     last = max((ln.line for ln in body if ln.text.strip()), default=0)
     entries = _repaired(cut, path, notes)
+    heading, number = _heading(chrome), _chrome_number(chrome)
+    if details_page is not None:
+        number, heading, layout, complete = details_page[0], details_page[1], "other", False
     return Sheet(
         tuple(entries),
         layout,
         complete,
         url,
-        _heading(chrome),
-        _chrome_number(chrome),
+        heading,
+        number,
         last,
         joined,
         tuple(notes),
+        details,
+        details_page is not None,
     )
 
 
-def _body_start(lines: list[Line], tabbed: bool) -> int:
+def _body_start(lines: list[Line], tabbed: bool) -> int | None:
     for i, ln in enumerate(lines):
         head = ln.text.split("\t")[0].strip() if tabbed else ln.text.strip()
         if any(head == a or head.startswith(a + " ") or head.startswith(a + ":") for a in ANCHORS):
             return i
-    return 0
+    return None
+
+
+def _labels_before(lines: list[Line], anchor: int) -> int:
+    """The data sheet may open with labels before its anchor (``Country Thailand`` and
+    ``Location ...`` above ``Project Number``): labelled lines right above it belong to it."""
+    start = anchor
+    while start > 0:
+        text = lines[start - 1].text.strip()
+        m = match_label(text, None) if text and not _CHROME.match(text) else None
+        if m is None or not m.value or not m.spec.field:
+            break
+        start -= 1
+    return start
+
+
+_DETAILS_PAGE = re.compile(r"^Project Data Sheet \(PDS\)\s*:\s*Details$")
+_NUMBERED_HEADING = re.compile(r"^(?:fbpx )?(\d{5}-\d{2,3})\s*:\s*(.+?)(?: \| Asian Development Bank)?$")
+
+
+def _details_page(lines: list[Line]) -> tuple[str, str, int] | None:
+    """A "Project Data Sheet (PDS): Details" page headed ``<number>: <name>``: the number, the
+    name and the index of the line after the "Details" line, where its narrative starts."""
+    for i, ln in enumerate(lines):
+        if not _DETAILS_PAGE.match(ln.text.strip()):
+            continue
+        for before in reversed(lines[:i]):
+            m = _NUMBERED_HEADING.match(before.text.strip())
+            if m:
+                return m.group(1), m.group(2).strip(), i + 1
+        return None
+    return None
+
+
+_BULLET = re.compile(r"^(?:[•\u2022\-*]\s*)+|\s+-$")
+_DETAIL_KEYS = {
+    "Project Officer": "officer",
+    "Country/Economy": "countries",
+    "Country / Economy": "countries",
+    "Country": "countries",
+    "Modality": "modalities",
+    "Sector": "sectors",
+    "Sectors": "sectors",
+    "Approval Date": "timetable.approval",
+}
+_REQUEST = re.compile(r"\s*Request for information\s*$")
+
+
+def _project_details(lines: list[Line]) -> tuple[Detail, ...]:
+    """The "Project Details" block of newer pages (bullets, or ``-`` separators, or the officer
+    and department on one line), read into the record fields it names."""
+    at = next(
+        (i for i, ln in enumerate(lines) if _BULLET.sub("", ln.text.strip()) == "Project Details"), None
+    )
+    if at is None:
+        return ()
+    items: list[tuple[str, Line, list[Line]]] = []
+    for ln in lines[at + 1 :]:
+        raw = ln.text.strip()
+        text = _BULLET.sub("", raw).strip()
+        if not raw:
+            if items:
+                break
+            continue
+        if not text or _CHROME.match(text):
+            continue
+        column = ln.column + ln.text.find(text) if text in ln.text else ln.column
+        key = _DETAIL_KEYS.get(text)
+        if key is not None:
+            items.append((key, Line(text, ln.line, column), []))
+        elif items:
+            items[-1][2].append(Line(text, ln.line, column))
+    out: list[Detail] = []
+    for key, _where, values in items:
+        texts = [_REQUEST.sub("", v.text).strip() for v in values]
+        kept = [(t, v) for t, v in zip(texts, values, strict=True) if t]
+        if not kept:
+            continue
+        if key == "officer":
+            name, department = kept[0][0], kept[1][0] if len(kept) > 1 else None
+            if department is None:
+                name, department = vocab.split_department(name)
+            out.append(Detail("officer.name", name, kept[0][1]))
+            if department:
+                out.append(Detail("officer.department", department, kept[-1][1]))
+        elif key == "timetable.approval":
+            out.append(Detail(key, kept[0][0], kept[0][1]))
+        elif key == "sectors":
+            names = tuple(t.split(" / ")[0].split(" - ")[0].strip() for t, _ in kept)
+            out.append(Detail(key, names, kept[0][1]))
+        else:
+            out.append(Detail(key, tuple(t for t, _ in kept), kept[0][1]))
+    return tuple(out)
 
 
 def _body(lines: list[Line]) -> tuple[list[Line], bool]:
@@ -156,7 +279,7 @@ def _unwrap_labels(lines: list[Line]) -> tuple[list[Line], bool]:
 
 def _pipe_cells(lines: list[Line]) -> list[Line]:
     """Rows written ``Label | value | |`` and ``|||| continuation``: cells joined by spaces."""
-    if sum(1 for ln in lines if " | " in ln.text or ln.text.lstrip().startswith("||")) < 2:
+    if not _is_piped(lines):
         return lines
     out: list[Line] = []
     for ln in lines:
@@ -213,17 +336,35 @@ def _tab_rows(lines: list[Line]) -> list[Row]:
     return rows
 
 
-def _layout(lines: list[Line], chrome: list[str], joined: bool) -> str:
+def _is_piped(lines: list[Line]) -> bool:
+    return sum(1 for ln in lines if " | " in ln.text or ln.text.lstrip().startswith("||")) >= 2
+
+
+_OWN_LINE = ("Project Name", "Project Number", "Project Status")
+
+
+def _labels_on_own_lines(lines: list[Line]) -> bool:
+    """Labels printed alone with their value on the next line (``Project Name`` / the name)."""
+    texts = [ln.text.strip() for ln in lines if ln.text.strip()]
+    return any(
+        text in _OWN_LINE and match_label(following, None) is None
+        for text, following in zip(texts, texts[1:], strict=False)
+    )
+
+
+def _layout(lines: list[Line], chrome: list[str], joined: bool, piped: bool) -> str:
     text = "\n".join(ln.text for ln in lines)
     if re.search(r"^(?:PDS Creation Date|Project/Program Number|Type/Modality of Assistance)", text, re.M):
         return "print-old"
     if (
         joined
-        or re.search(r"^(?:Type or Modality of Assistance|Borrower / Company)", text, re.M)
+        or re.search(
+            r"^\s*(?:Type or Modality of Assistance|Borrower / Company|Type of ADB Assistance)", text, re.M
+        )
         or any(c.startswith(("Nonsovereign", "Non-sovereign")) for c in chrome)
     ):
         return "other"
-    if re.search(r"^Operational Priorities", text, re.M):
+    if piped or re.search(r"^Operational Priorities", text, re.M) or _labels_on_own_lines(lines):
         return "web2023"
     return "new"
 
@@ -257,7 +398,7 @@ def _read_html(html: str, path: str) -> Sheet:
     layout = "html"
     if len(known) < 3:
         lines = [Line(t, 0) for t in page.text]
-        start = _body_start(lines, False)
+        start = _body_start(lines, False) or 0
         body, _ = _body(lines[start:])
         entries = entries_from_lines(body)
     entries = _repaired(entries, path, notes)

@@ -28,7 +28,7 @@ from .values import (
 if TYPE_CHECKING:  # the reader pulls in BeautifulSoup; merging records does not need it
     from .pds_text import Sheet
 
-_NUMBER = re.compile(r"\b(\d{5}-\d{3})\b")
+_NUMBER = re.compile(r"(?<![\d-])(\d{5}-\d{3})(?![\d-])")
 
 
 @dataclass
@@ -40,6 +40,8 @@ class _Build:
     data: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, str | None] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    modality_rows: list[str] = field(default_factory=list)
+    """Instruments of the rows of a table whose first column is the modality of assistance."""
 
     def warn(self, where: Line | Entry, message: str) -> None:
         self.problems.append(warning(self.path, where.line, where.column, message))
@@ -98,8 +100,15 @@ def _read_title(b: _Build, e: Entry, key: str) -> None:
     b.put(key, title or "")
 
 
+_LABELLED_NUMBER = re.compile(r"\b(\d{5}-\d{2,3})\b")
+"""A number the Project Number label gives: older pages print two-digit sequences (45923-01)."""
+
+
 def _read_number(b: _Build, e: Entry, key: str) -> None:
-    m = _NUMBER.search(e.text)
+    if not e.text.strip():
+        b.warn(e, "'Project Number' has no value; the number is taken from elsewhere")
+        return
+    m = _LABELLED_NUMBER.search(e.text)
     if m is None:
         b.keep_extra(e, e.label, f"'{e.text}' is not a project number (such as 54037-001)")
         return
@@ -157,15 +166,23 @@ def _read_statements(b: _Build, e: Entry, key: str) -> None:
 
 
 def _read_sectors(b: _Build, e: Entry, key: str) -> None:
-    lines: list[str] = []
+    lines: list[tuple[str, Line]] = []
     for ln in e.values:
         text = ln.text.strip()
         if text.startswith("/") and lines:
-            lines[-1] = f"{lines[-1]} {text}"
+            lines[-1] = (f"{lines[-1][0]} {text}", lines[-1][1])
         else:
-            lines.append(text)
+            lines.append((text, ln))
     sectors: list[dict[str, Any]] = []
-    for text in lines:
+    for text, where in lines:
+        gender = vocab.repair_vocabulary(text, vocab.GENDER)
+        if gender is not None and "gender" not in b.data:
+            b.warn(
+                where,
+                f"'{text}' after '{e.label}' is a gender category printed without its label; read as gender",
+            )
+            b.put("gender", gender)
+            continue
         for found in parse_sector_line(text):
             if not found.sector:
                 b.warn(e, f"sector line '{text}' names no sector; kept under extra")
@@ -238,7 +255,7 @@ def _read_funding(b: _Build, e: Entry, key: str) -> None:
     if key == "funding_table":
         header, rows = (lines[0].text, lines[1:]) if lines and "Amount" in lines[0].text else ("", lines)
         found, issues = funding.parse_financing_table(header, rows)
-    elif key == "funding_rows":
+    elif key in ("funding_rows", "funding_types"):
         found, issues = funding.parse_private_rows(lines)
     else:
         found, issues = funding.parse_source_of_funding(lines)
@@ -247,6 +264,12 @@ def _read_funding(b: _Build, e: Entry, key: str) -> None:
         if "not understood" in issue.message:
             b.extra[f"{e.label} ({issue.line.text.strip()})"] = issue.line.text.strip()
     b.data.setdefault("funding", []).extend(found)
+    if key != "funding":
+        # The first column of these tables is the modality; the old table's rows without an
+        # approval number (Counterpart, cofinancing) are sources, not modalities.
+        b.modality_rows.extend(
+            f["instrument"] for f in found if key != "funding_table" or f["approval_number"] is not None
+        )
 
 
 def _read_section(b: _Build, e: Entry, key: str) -> None:
@@ -275,6 +298,7 @@ _READERS: dict[str, _Reader] = {
     "funding": _read_funding,
     "funding_table": _read_funding,
     "funding_rows": _read_funding,
+    "funding_types": _read_funding,
 }
 """Readers by target field; other fields are read by their kind (see :func:`_reader_for`)."""
 
@@ -303,12 +327,18 @@ def _is_cut(b: _Build, e: Entry) -> bool:
     return not b.sheet.complete and bool(e.values) and e.values[-1].line == b.sheet.last_line
 
 
-def build_record(sheet: Sheet, path: str, file_name: str | None) -> tuple[dict[str, Any], list[Problem]]:
-    """The project record of one data sheet, and warnings (or errors) about it."""
+def build_record(
+    sheet: Sheet, path: str, file_name: str | None, number: str | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The project record of one data sheet, and warnings (or errors) about it. ``number`` is
+    the project number given on the command line, for a sheet that prints none."""
     b = _Build(sheet, path)
     b.problems.extend(sheet.notes)
     known = 0
-    for e in sheet.entries:
+    for i, e in enumerate(sheet.entries):
+        if sheet.details_page and i == 0 and e.spec is None and not e.label:
+            b.put("description", markdown(e, sheet.wrapped))
+            continue
         if e.spec is None:
             if e.label:
                 b.keep_extra(e, e.label, f"unknown label '{e.label}'")
@@ -321,7 +351,7 @@ def build_record(sheet: Sheet, path: str, file_name: str | None) -> tuple[dict[s
         reader(b, e, key)
         if _is_cut(b, e) and e.spec.kind in (Kind.NARRATIVE, Kind.BLOCK):
             b.warn(e.values[-1], f"the text ends inside '{e.label}'; its value may be cut short")
-    if "number" not in b.data and known < 3:
+    if "number" not in b.data and known < 3 and not sheet.details_page and number is None:
         return {}, [
             error(
                 path,
@@ -332,6 +362,9 @@ def build_record(sheet: Sheet, path: str, file_name: str | None) -> tuple[dict[s
             )
         ]
     _old_sectors(b)
+    _project_details(b)
+    _modalities_from_rows(b)
+    _number(b, number, file_name)
     _fallbacks(b)
     _source(b, file_name)
     if b.extra:
@@ -355,22 +388,102 @@ def _old_sectors(b: _Build) -> None:
     b.data["sectors"] = [item]
 
 
-def _fallbacks(b: _Build) -> None:
-    if "number" not in b.data:
-        for where in (b.sheet.chrome_number, b.sheet.url, b.data.get("links", {}).get("project_page")):
-            m = _NUMBER.search(where or "")
-            if m:
-                b.data["number"] = m.group(1)
-                b.problems.append(
-                    warning(
-                        b.path,
-                        1,
-                        1,
-                        f"no Project Number label; number {m.group(1)} "
-                        "taken from the page around the data sheet",
-                    )
+def _get(data: dict[str, Any], dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _same(table: Any, details: tuple[str, ...] | str) -> bool:
+    """The block agrees with the table: the same text, or for lists nothing the table lacks
+    (the block may show fewer countries or only the sector names)."""
+    if isinstance(details, str):
+        return " ".join(str(table).split()).lower() == " ".join(details.split()).lower()
+    have = {" ".join(str(v).split()).lower() for v in table}
+    return all(" ".join(v.split()).lower() in have for v in details)
+
+
+def _project_details(b: _Build) -> None:
+    """The "Project Details" block as a second source: it fills what the data sheet's table
+    does not give (or gives empty); where both give a value the table wins, and a different
+    value in the block is a warning."""
+    for d in b.sheet.details:
+        value: Any = d.value
+        if d.field == "timetable.approval":
+            value = parse_date(str(d.value))
+            if value is None:
+                b.warn(d.where, f"Project Details: '{d.value}' is not a date the importer reads; ignored")
+                continue
+        table = _get(b.data, d.field)
+        if d.field == "sectors" and table:
+            table = [s["sector"] for s in table]
+        if table in (None, [], ""):
+            if d.field == "sectors":
+                b.put("sectors", [{"sector": name} for name in value])
+            else:
+                b.put(d.field, list(value) if isinstance(value, tuple) else value)
+            continue
+        shown = value if isinstance(value, str) else ", ".join(value)
+        if not _same(table, value):
+            told = table if isinstance(table, str) else ", ".join(str(t) for t in table)
+            b.warn(
+                d.where,
+                f"Project Details gives {d.field} '{shown}' but the data sheet gives '{told}'; "
+                "the data sheet's value is kept",
+            )
+
+
+def _modalities_from_rows(b: _Build) -> None:
+    """Sheets without a modality label (the old Financing table, private-sector rows) name each
+    row's modality of assistance in its first column: those, once each, in order."""
+    if b.data.get("modalities") or not b.modality_rows:
+        return
+    names = [
+        n
+        for n in dict.fromkeys(b.modality_rows)
+        if n in vocab.INSTRUMENTS or re.fullmatch(r"[A-Z][a-z]+(?: [A-Za-z][a-z]+)*", n)
+    ]
+    if names:
+        b.data["modalities"] = names
+
+
+def _number(b: _Build, given: str | None, file_name: str | None) -> None:
+    """The number from ``--number``, else, when the sheet gives none, from the page header, the
+    source URL, the Project Page link or the file name, in that order, with a warning."""
+    found = b.data.get("number")
+    if given is not None:
+        if found is not None and found != given:
+            b.problems.append(
+                warning(b.path, 1, 1, f"the data sheet gives number {found}; {given} from --number is used")
+            )
+        b.data["number"] = given
+        return
+    if found is not None:
+        return
+    places = (
+        ("the page header", b.sheet.chrome_number),
+        ("the source URL", b.sheet.url),
+        ("the Project Page link", b.data.get("links", {}).get("project_page")),
+        ("the file name", file_name),
+    )
+    for how, where in places:
+        m = _NUMBER.search(where or "")
+        if m:
+            b.data["number"] = m.group(1)
+            b.problems.append(
+                warning(
+                    b.path,
+                    1,
+                    1,
+                    f"the data sheet gives no project number; {m.group(1)} taken from {how}",
                 )
-                break
+            )
+            return
+
+
+def _fallbacks(b: _Build) -> None:
     if "title" in b.data:
         return
     first_funding = next((f for f in b.data.get("funding", []) if f.get("title")), None)
@@ -399,7 +512,17 @@ def _source(b: _Build, file_name: str | None) -> None:
     if date_generated is not None or "Date Generated" in (e.label for e in b.sheet.entries):
         source["date_generated"] = date_generated
     source["incomplete"] = not b.sheet.complete
-    if not b.sheet.complete:
+    if b.sheet.details_page:
+        b.problems.append(
+            warning(
+                b.path,
+                1,
+                1,
+                "a 'Project Data Sheet (PDS): Details' page has no label table: only the number, "
+                "title and narrative are imported (source.incomplete: true)",
+            )
+        )
+    elif not b.sheet.complete:
         b.problems.append(
             warning(
                 b.path,

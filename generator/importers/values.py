@@ -231,7 +231,10 @@ def parse_sector_line(text: str) -> list[SectorEntry]:
     entries: list[SectorEntry] = []
     for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
         part = text[begin:end].strip()
-        if " / " in part:
+        if part.endswith("/") and part != "/":
+            # ``Agriculture, natural resources and rural development /``: no subsector printed.
+            sector, subs = part[:-1].strip(), []
+        elif " / " in part:
             sector, rest = part.split(" / ", 1)
             subs = [s.strip() for s in rest.split(" - ")]
         elif part.startswith("/ "):

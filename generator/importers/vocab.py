@@ -46,6 +46,53 @@ MODALITIES = (
     "Other",
 )
 
+DEPARTMENTS = (
+    "Central and West Asia Department",
+    "East Asia Department",
+    "Pacific Department",
+    "South Asia Department",
+    "Southeast Asia Department",
+    "Private Sector Operations Department",
+    "Sectors Group",
+    "Sustainable Development and Climate Change Department",
+    "Climate Change and Sustainable Development Department",
+    "Economic Research and Regional Cooperation Department",
+    "Economic Research and Development Impact Department",
+    "Regional and Sustainable Development Department",
+    "Strategy, Policy and Partnerships Department",
+    "Strategy, Policy and Review Department",
+    "Procurement, Portfolio and Financial Management Department",
+    "Office of Public-Private Partnership",
+    "Office of Markets Development and Public-Private Partnership",
+    "Climate Change, Resilience, and Environment Cluster",
+)
+"""ADB departments, to cut ``King, Grace Pacific Department`` into officer and department."""
+
+
+def split_department(text: str) -> tuple[str, str | None]:
+    """``Stefan Rau East Asia Department`` -> (``Stefan Rau``, ``East Asia Department``); the
+    department is found by name, so a text that names none stays whole."""
+    for name in sorted(DEPARTMENTS, key=len, reverse=True):
+        if text.endswith(" " + name):
+            return text[: -len(name) - 1].strip(), name
+    return text, None
+
+
+INSTRUMENTS = (
+    *MODALITIES,
+    "Others",
+    "A-Loan",
+    "Private Sector Loan",
+    "Political Risk Guarantee",
+    "Partial Credit Guarantee",
+    "Credit Guarantee",
+    "Technical Assistance Loan",
+    "Policy-Based Loan",
+    "Results-Based Loan",
+    "Multitranche Financing Facility",
+)
+"""Instruments a funding row may open with, longest matched first (``B-Loan`` before ``Loan``)."""
+
 SECTORS = (
     "Agriculture, natural resources and rural development",
     "Education",
