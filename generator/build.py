@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, partial
@@ -29,7 +30,7 @@ from jinja2 import TemplateError
 from . import offload
 from .cache import BuildCache
 from .check import checked_site, template_problem
-from .checklinks import check_external_links, check_site, list_links
+from .checklinks import SiteLinks, check_external_links, check_site, list_links
 from .config import ProjectConfig
 from .errors import ContentError, Problem, has_errors
 from .i18n import Catalogue, load_catalogue
@@ -189,16 +190,17 @@ def build(
     check_external: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Check, render, export, have the shell write the site into a temporary folder, check
+    """Check, render and export, have the shell write the site into a temporary folder, check
     its links, then swap it into ``site_dir``. Any failure leaves the previous ``site_dir``
-    exactly as it was."""
+    exactly as it was; with ``use_cache``, work kept in ``.ksite-cache/`` is reused."""
     report = BuildReport()
-    started = mark = time.perf_counter()
+    started = time.perf_counter()
     tell = progress or (lambda stage: None)
+    timed = partial(_timed, report)
 
     tell("checking content and templates")
-    site, problems = checked_site(config)  # load → validate → link, and template syntax
-    report.seconds["check"] = time.perf_counter() - mark
+    with timed("check"):
+        site, problems = checked_site(config)  # load → validate → link, and template syntax
     if has_errors(problems):
         raise ContentError(problems)
     report.warnings = problems
@@ -209,88 +211,116 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-new-", dir=parent))
     scratch = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-work-", dir=parent))
     indexing: list[tuple[LanguageSite, PagefindRun]] = []
-    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if previous_epoch is None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(site))
     try:
-        mark = time.perf_counter()
-        printer = None
-        if pdf:
-            folder = kept.pdf_folder if kept is not None else scratch / "pdf"
-            printer = brief_printer(config, folder, kept.settings_digest if kept is not None else "")
-        languages = []
-        for lang in config.languages:
-            tell(f"rendering {lang}")
-            memo = kept.page_store(site, lang) if kept is not None else None
-            try:
-                languages.append(language_site(config, site, lang, printer, memo))
-            except BaseException:
-                if memo is not None:
-                    memo.close(prune=False)
-                raise
-            if memo is not None:
-                memo.close(prune=True)  # every page was asked for: drop the others
-        report.seconds["render"] = time.perf_counter() - mark
+        with _build_date(site), timed("render"):
+            printer = None
+            if pdf:
+                folder = kept.pdf_folder if kept is not None else scratch / "pdf"
+                printer = brief_printer(config, folder, kept.settings_digest if kept is not None else "")
+            languages = tuple(
+                _render_language(config, site, lang, printer, kept, tell) for lang in config.languages
+            )
         if kept is not None:
             report.rendered, report.reused = kept.rendered(), kept.reused()
         else:
             report.rendered = [f"{p.lang}:{p.url}" for language in languages for p in language.pages]
 
-        # Pagefind indexes each language on the other core while the shell writes the pages.
-        mark = time.perf_counter()
-        for language in languages:
-            bundle = scratch / "pagefind" / language.lang
-            indexing.append((language, start_pagefind(language.search_entries, language.lang, bundle)))
-        report.seconds["search index"] = time.perf_counter() - mark
+        with timed("search index"):  # Pagefind indexes on the other core while the shell writes
+            for language in languages:
+                bundle = scratch / "pagefind" / language.lang
+                indexing.append((language, start_pagefind(language.search_entries, language.lang, bundle)))
 
         tell(f"writing {', '.join(config.languages)}")
-        mark = time.perf_counter()
-        shell(config, staging, tuple(languages))
-        report.seconds["mkdocs"] = time.perf_counter() - mark
+        with _build_date(site), timed("mkdocs"):
+            shell(config, staging, languages)
 
-        mark = time.perf_counter()
-        while indexing:
-            language, run = indexing.pop(0)
-            os.replace(run.finish(), staging / language.prefix / BUNDLE_DIR)
-        report.seconds["search index"] += time.perf_counter() - mark
+        with timed("search index"):
+            while indexing:
+                language, run = indexing.pop(0)
+                os.replace(run.finish(), staging / language.prefix / BUNDLE_DIR)
 
-        mark = time.perf_counter()
-        base_path = urlsplit(config.site_url).path
-        if check_links:
-            tell("checking links")
-            scans = kept.scan_store() if kept is not None else None
-            try:
-                link_problems, links, report.link_pages = check_site(staging, base_path, scans)
-            finally:
-                if scans is not None:
-                    scans.close()
-            if has_errors(link_problems):
-                raise ContentError(link_problems)
-        else:
-            links = list_links(staging)  # for the external links only
-        report.seconds["links"] = time.perf_counter() - mark
+        tell("checking links" if check_links else "listing links")
+        with timed("links"):
+            links = _check_links(config, staging, kept, report) if check_links else list_links(staging)
         report.external = len({url for _, url in links.external_links()})
         if check_external:
             tell(f"checking {report.external} external links")
             report.warnings += check_external_links(staging, links=links)
         report.pages = sum(1 for name in links.files if posixpath.basename(name) == "index.html")
 
-        mark = time.perf_counter()
-        previous = _swap(staging, config.site_dir)
-        if previous is not None:
-            report.removal = remove_in_background(previous)
-        report.seconds["publish"] = time.perf_counter() - mark
+        with timed("publish"):
+            previous = _swap(staging, config.site_dir)
+            if previous is not None:
+                report.removal = remove_in_background(previous)
     except BaseException:
         for _, run in indexing:
             run.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        if previous_epoch is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
         shutil.rmtree(scratch, ignore_errors=True)
     report.seconds["total"] = time.perf_counter() - started
     return report
+
+
+def _render_language(
+    config: ProjectConfig,
+    site: LinkedSite,
+    lang: str,
+    printer: BriefPrinter | None,
+    kept: BuildCache | None,
+    tell: Callable[[str], None],
+) -> LanguageSite:
+    """:func:`language_site` with the language's page store, pruned once every page was asked for."""
+    tell(f"rendering {lang}")
+    memo = kept.page_store(site, lang) if kept is not None else None
+    try:
+        language = language_site(config, site, lang, printer, memo)
+    except BaseException:
+        if memo is not None:
+            memo.close(prune=False)
+        raise
+    if memo is not None:
+        memo.close(prune=True)
+    return language
+
+
+def _check_links(
+    config: ProjectConfig, staging: Path, kept: BuildCache | None, report: BuildReport
+) -> SiteLinks:
+    scans = kept.scan_store() if kept is not None else None
+    try:
+        problems, links, report.link_pages = check_site(staging, urlsplit(config.site_url).path, scans)
+    finally:
+        if scans is not None:
+            scans.close()
+    if has_errors(problems):
+        raise ContentError(problems)
+    return links
+
+
+@contextmanager
+def _timed(report: BuildReport, step: str) -> Iterator[None]:
+    """Add the seconds of the block to ``report.seconds[step]``."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.seconds[step] = report.seconds.get(step, 0.0) + time.perf_counter() - started
+
+
+@contextmanager
+def _build_date(site: LinkedSite) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` from the content unless it is set, so dates in pages, PDFs and
+    MkDocs' sitemap are the content's and two builds are byte-identical."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(site))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def _swap(staging: Path, site_dir: Path) -> Path | None:

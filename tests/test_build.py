@@ -84,7 +84,7 @@ def test_exception_mid_build_leaves_site_untouched(
 ) -> None:
     before = tree_digest(project.site_dir)
 
-    def exploding_link_check(site_dir: Path, base_path: str = "/", **options: object) -> list[object]:
+    def exploding_link_check(site_dir: Path, base_path: str = "/", *options: object) -> list[object]:
         assert (site_dir / "index.html").exists()  # the new site was fully built in staging...
         raise RuntimeError("disk full")  # ...and then something failed
 
