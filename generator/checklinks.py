@@ -25,10 +25,12 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import Problem, error, warning
 
-_TAG = re.compile(r"<(a|link|img|script|source)\b([^>]*)>", re.IGNORECASE)
-_URL_ATTR = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_A_NAME = re.compile(r"""<a\b[^>]*?\sname\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+# Patterns that start with a literal (``id=``, ``name=``, ``<``) let the regular expression
+# engine skip ahead to candidates: 20-30 times quicker than one that starts with a class.
+_TAG = re.compile(r"<(a|link|img|script|source)\s([^>]*)>")
+_URL_ATTR = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ID = re.compile(r"""id=(?:"([^"]*)"|'([^']*)')""")
+_NAME = re.compile(r"""name=(?:"([^"]*)"|'([^']*)')""")
 _LINK_ATTRS = {("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src")}
 
 
@@ -42,22 +44,33 @@ class PageScan:
 
 
 def scan_html(text: str) -> PageScan:
-    """The ids and links of a page."""
+    """The ids and links of a page: ``id`` attributes of any element and ``name`` of ``<a>``,
+    and the URLs of the tags in :data:`_LINK_ATTRS`, as MkDocs and ksite write them (lower
+    case, quoted attributes)."""
     ids: set[str] = set()
     links: list[tuple[str, str, int]] = []
-    for pattern in (_ID, _A_NAME):
-        for match in pattern.finditer(text):
+    for match in _ID.finditer(text):
+        if text[match.start() - 1 : match.start()].isspace():  # not data-id=, not text
+            ids.add(html.unescape(match.group(1) or match.group(2) or ""))
+    for match in _NAME.finditer(text):
+        start = match.start()
+        if text[start - 1 : start].isspace() and _in_a_tag(text, start):
             ids.add(html.unescape(match.group(1) or match.group(2) or ""))
     line, position = 1, 0
     for match in _TAG.finditer(text):
-        tag = match.group(1).lower()
-        for attr in _URL_ATTR.finditer(match.group(2)):
-            if (tag, attr.group(1).lower()) not in _LINK_ATTRS:
+        tag = match.group(1)
+        for attr in _URL_ATTR.finditer(" " + match.group(2)):
+            if (tag, attr.group(1)) not in _LINK_ATTRS:
                 continue
             line += text.count("\n", position, match.start())
             position = match.start()
             links.append((tag, html.unescape(attr.group(2) or attr.group(3) or ""), line))
     return PageScan(ids, links)
+
+
+def _in_a_tag(text: str, position: int) -> bool:
+    opening = text.rfind("<", 0, position)
+    return text.startswith("<a", opening) and text[opening + 2 : opening + 3].isspace()
 
 
 def scan_page(path: Path) -> PageScan:
@@ -189,24 +202,36 @@ def check_site(
 
     problems: list[Problem] = []
     external: dict[str, tuple[str, ...]] = {}
-    # A link's verdict depends on the folder it is in, but for links within the page itself.
     verdicts: dict[tuple[str, str, str], str | None] = {}
     for page in names:
         folder = posixpath.dirname(page)
         found: dict[str, None] = {}
         for tag, url, line in scans[page].links:
-            place = folder if url[:1] not in ("", "#", "?") else page
-            known = verdicts.get((place, tag, url), "")
+            key = (_base_of(page, folder, url), tag, url)
+            known = verdicts.get(key, "")
             if known == "":
-                known = verdicts[(place, tag, url)] = _check_link(
-                    page, tag, url, base_path, files, folders, ids_of
-                )
+                known = verdicts[key] = _check_link(page, tag, url, base_path, files, folders, ids_of)
             if known is not None:
                 problems.append(error(f"site/{page}", line, 1, known))
             elif _leaves_site(url):
                 found[url] = None
         external[page] = tuple(found)
     return problems, SiteLinks(files, external), len(names)
+
+
+def _base_of(page: str, folder: str, url: str) -> str:
+    """What a link's verdict depends on besides the URL: the page itself for a link within it,
+    else the folder its leading ``../`` climb to. The theme repeats the same links on every
+    page of a depth (``../../index.html``), so pages of one parent share their verdicts."""
+    if url[:1] in ("", "#", "?"):
+        return page
+    climbs = 0
+    while url.startswith("../", climbs * 3):
+        climbs += 1
+    if climbs == 0:
+        return folder
+    parts = folder.split("/") if folder else []
+    return "/".join(parts[:-climbs]) if climbs <= len(parts) else folder
 
 
 def _check_link(
