@@ -33,6 +33,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .build import LanguageSite, ShellReport, brief_printer, language_site, site_catalogue
+from .cache import BuildCache
 from .check import checked_site
 from .config import ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
@@ -165,8 +166,9 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             self.failure = ContentError(problems)
             raise PluginError("ksite found problems in the content:\n" + format_problems(problems))
         printer = None
-        if self.config.pdf:
-            printer = brief_printer(self.project, self.project.root / self.config.pdf_cache_dir)
+        if self.config.pdf:  # briefs keyed like ksite build's: ksite's code and the settings too
+            salt = BuildCache(self.project).settings_digest
+            printer = brief_printer(self.project, self.project.root / self.config.pdf_cache_dir, salt)
         try:
             return language_site(self.project, site, self.lang, printer)
         except ContentError as exc:

@@ -86,7 +86,7 @@ class SearchDocument:
 @dataclass(frozen=True)
 class SearchEntry:
     """What the two indexes take from one page, ready to write: Pagefind's document and the
-    fallback index's row (as JSON). The page cache keeps it with the page."""
+    fallback index's row (as JSON). The page store keeps it with the page."""
 
     url: str
     html: str

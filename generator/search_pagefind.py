@@ -15,7 +15,6 @@ and polls every 100 ms: half a minute for 300 pages.)
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import shutil
 import subprocess
@@ -24,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import offload
 from .search import SearchEntry
 
 BUNDLE_DIR = "pagefind"
@@ -78,29 +76,23 @@ def start_pagefind(entries: Sequence[SearchEntry], lang: str, bundle: Path) -> P
     ``ksite build`` starts it as soon as the pages are rendered and collects it after MkDocs
     has written the site: Pagefind (a separate, compiled process) indexes while MkDocs renders
     the theme around each page, on another core. The documents go to a temporary folder
-    (in memory when there is room, see :func:`_scratch_dir`), removed when Pagefind is done;
-    they are written there by the process that then becomes Pagefind
-    (:mod:`generator.offload`), so here only one file of all of them is written.
+    (in memory when there is room, see :func:`_scratch_dir`), removed when Pagefind is done.
     """
     binary = pagefind_binary()
     documents = [(document_name(entry.url), entry.html.encode("utf-8")) for entry in entries]
     size = sum(len(html) for _, html in documents)
     tmp = Path(tempfile.mkdtemp(prefix="ksite-pagefind-", dir=_scratch_dir(size)))
-    target = bundle
     try:
         source = tmp / "documents"
         source.mkdir()
-        pack = tmp / "documents.marshal"
-        pack.write_bytes(marshal.dumps(documents))
-        if target.exists():
-            shutil.rmtree(target)
-        pagefind = [str(binary), "--site", str(source), "--output-path", str(target.resolve())]
-        # A helper process writes the documents, then becomes Pagefind (see generator.offload).
-        helper = offload.command("write-documents", str(pack), str(source))
+        write_documents(documents, source)
+        if bundle.exists():
+            shutil.rmtree(bundle)
+        pagefind = [str(binary), "--site", str(source), "--output-path", str(bundle.resolve())]
         # Its messages go to a file: a pipe nobody reads until the end could fill and stall it.
         with (tmp / "messages.txt").open("w") as messages:
             process = subprocess.Popen(
-                [*helper, *pagefind, "--force-language", lang, "--silent"],
+                [*pagefind, "--force-language", lang, "--silent"],
                 stdout=messages,
                 stderr=subprocess.STDOUT,
                 cwd=tmp,
@@ -108,7 +100,26 @@ def start_pagefind(entries: Sequence[SearchEntry], lang: str, bundle: Path) -> P
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return PagefindRun(process, tmp, target)
+    return PagefindRun(process, tmp, bundle)
+
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def write_documents(documents: Sequence[tuple[str, bytes]], folder: Path) -> int:
+    """Write each ``(file name, bytes)`` into ``folder`` (plain names only); returns how many.
+    Plain descriptor calls: a buffered file object per document cost twice as much."""
+    for name, data in documents:
+        if os.sep in name or (os.altsep and os.altsep in name) or name.startswith("."):
+            raise ValueError(f"not a plain file name: {name!r}")
+        descriptor = os.open(folder / name, _FLAGS, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+    return len(documents)
 
 
 def document_name(url: str) -> str:
