@@ -10,6 +10,7 @@ build --no-cache``) every stage does all its work and the site is the same, byte
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
 import secrets
@@ -211,6 +212,10 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-new-", dir=parent))
     scratch = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-work-", dir=parent))
     indexing: list[tuple[LanguageSite, PagefindRun]] = []
+    # The model, and once rendered the pages, live to the end: every full collection of the
+    # cyclic garbage collector walked them again (8.1 s of a clean build and 4.6 s of a
+    # one-brief rebuild at N = 1,000, 6.6 % of each), so they are frozen out of its way.
+    gc.freeze()
     try:
         with _build_date(site), timed("render"):
             printer = None
@@ -220,6 +225,7 @@ def build(
             languages = tuple(
                 _render_language(config, site, lang, printer, kept, tell) for lang in config.languages
             )
+        gc.freeze()
         if kept is not None:
             report.rendered, report.reused = kept.rendered(), kept.reused()
         else:
@@ -258,6 +264,7 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        gc.unfreeze()
         shutil.rmtree(scratch, ignore_errors=True)
     report.seconds["total"] = time.perf_counter() - started
     return report
