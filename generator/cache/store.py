@@ -1,8 +1,8 @@
 """SQLite files for ksite's caches: a rebuild rewrites only the rows that changed.
 
-The page store (and the link memo) keep thousands of entries of which a
-rebuild changes a handful. Written as one file each, the parse cache and link memo cost 15 MB of
-writes per rebuild at N = 1,000; as tables, a rebuild writes a few rows. Every store names its
+The page store and the link check's scans keep thousands of entries of which a rebuild changes
+a handful: as tables, a rebuild writes a few rows (written as one file each, the earlier parse
+cache and link memo cost 15 MB of writes per rebuild at N = 1,000). Every store names its
 format in a ``meta`` table: a file of another format is emptied, a damaged file is started
 afresh. A cache is only saved work, so neither is ever an error.
 """
