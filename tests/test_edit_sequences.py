@@ -44,9 +44,9 @@ from typing import Any, ClassVar
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 
 import generator
 
@@ -75,6 +75,10 @@ def _settings(examples: int, steps: int) -> settings:
         database=None if os.environ.get("KSITE_EDIT_RANDOM") != "1" else settings.default.database,
         suppress_health_check=list(HealthCheck),
         print_blob=False,
+        report_multiple_bugs=False,  # stop at the first stale page: each example costs builds
+        # No explain phase: it varies a failing example many times over (builds each time) to
+        # comment on it, after shrinking has made it small enough to read.
+        phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink),
     )
 
 
@@ -579,9 +583,18 @@ class EditSequences(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.workspace.restore()
-        self.project = Project(self.workspace.incremental)
+        self._project = Project(self.workspace.incremental)
+        self._restored = False
         self.log: list[str] = []
+
+    @property
+    def project(self) -> Project:
+        """The project, as the snapshot left it when a sequence starts (copied only once a
+        rule runs: shrinking tries many sequences of no step at all)."""
+        if not self._restored:
+            self.workspace.restore()
+            self._restored = True
+        return self._project
 
     # one step
 
@@ -623,7 +636,6 @@ class EditSequences(RuleBasedStateMachine):
         path = self.project.project_files()[number]
         return number, path, self.project.read_yaml(path)
 
-    @rule(data=st.data())
     def edit_project_field(self, data: st.DataObject) -> None:
         number, path, record = self._record(data)
         targets = self.project.targets()
@@ -711,12 +723,11 @@ class EditSequences(RuleBasedStateMachine):
         self.project.write_yaml(path, record)
         self.edit(f"{self.project.rel(path)}: set {name} to {value!r}")
 
-    @rule(data=st.data())
     def edit_output(self, data: st.DataObject) -> None:
         number, path, record = self._record(data)
         outputs = record.setdefault("outputs", [])
-        action = data.draw(st.sampled_from(("statement", "indicator", "add") if outputs else ("add",)))
-        if action == "add":
+        action = data.draw(st.sampled_from(("statement", "indicator", "add")), label="action")
+        if action == "add" or not outputs:
             new = max((int(o["number"]) for o in outputs), default=0) + 1
             outputs.append({"number": new, "statement": data.draw(texts())})
             what = f"add output {new}: {outputs[-1]!r}"
@@ -741,8 +752,6 @@ class EditSequences(RuleBasedStateMachine):
             if f"project:{number}/outputs/{n}" not in used
         ]
 
-    @precondition(lambda self: self._removable_outputs())
-    @rule(data=st.data())
     def remove_output(self, data: st.DataObject) -> None:
         number, n = data.draw(st.sampled_from(self._removable_outputs()), label="output")
         path = self.project.project_files()[number]
@@ -751,8 +760,6 @@ class EditSequences(RuleBasedStateMachine):
         self.project.write_yaml(path, record)
         self.edit(f"{self.project.rel(path)}: remove output {n}")
 
-    @precondition(lambda self: set(NEW_PROJECTS) - set(self.project.project_files()))
-    @rule(data=st.data())
     def add_project(self, data: st.DataObject) -> None:
         number = data.draw(st.sampled_from(sorted(set(NEW_PROJECTS) - set(self.project.project_files()))))
         record: dict[str, Any] = {"number": number, "title": data.draw(texts())}
@@ -786,8 +793,6 @@ class EditSequences(RuleBasedStateMachine):
         used = self.project.used()
         return [n for n in self.project.project_files() if f"project:{n}" not in used]
 
-    @precondition(lambda self: self._deletable_projects())
-    @rule(data=st.data())
     def delete_project(self, data: st.DataObject) -> None:
         number = data.draw(st.sampled_from(self._deletable_projects()))
         path = self.project.project_files()[number]
@@ -813,8 +818,6 @@ class EditSequences(RuleBasedStateMachine):
         outputs = data.draw(st.lists(st.sampled_from(self.project.outputs(number) or [0]), unique=True))
         return {"project": number, "outputs": sorted(o for o in outputs if o)}
 
-    @precondition(lambda self: self.project.product_files())
-    @rule(data=st.data())
     def edit_product_front_matter(self, data: st.DataObject) -> None:
         product_id, path, front, body = self._product(data)
         name = data.draw(
@@ -873,8 +876,6 @@ class EditSequences(RuleBasedStateMachine):
         write_markdown(path, front, body)
         self.edit(f"{self.project.rel(path)}: set {name} to {front.get(name)!r}")
 
-    @precondition(lambda self: self.project.product_files())
-    @rule(data=st.data())
     def edit_product_body(self, data: st.DataObject) -> None:
         product_id, path, front, body = self._product(data)
         new = data.draw(bodies(str(front.get("language", "en")), self.project.targets(), self.images()))
@@ -882,8 +883,6 @@ class EditSequences(RuleBasedStateMachine):
         write_markdown(path, front, body + new if append else new)
         self.edit(f"{self.project.rel(path)}: {'append' if append else 'replace the body with'} {new!r}")
 
-    @precondition(lambda self: set(NEW_PRODUCTS) - set(self.project.product_files()))
-    @rule(data=st.data())
     def add_product(self, data: st.DataObject) -> None:
         product_id = data.draw(st.sampled_from(sorted(set(NEW_PRODUCTS) - set(self.project.product_files()))))
         language = data.draw(st.sampled_from(LANGUAGES), label="language")
@@ -920,8 +919,6 @@ class EditSequences(RuleBasedStateMachine):
         used = self.project.used()
         return [i for i in self.project.product_files() if f"knowledge:{i}" not in used]
 
-    @precondition(lambda self: self._deletable_products())
-    @rule(data=st.data())
     def delete_product(self, data: st.DataObject) -> None:
         product_id = data.draw(st.sampled_from(self._deletable_products()))
         gone = [self.project.product_files()[product_id]]
@@ -956,8 +953,6 @@ class EditSequences(RuleBasedStateMachine):
         )
         return front
 
-    @precondition(lambda self: self._untranslated())
-    @rule(data=st.data())
     def add_translation(self, data: st.DataObject) -> None:
         product_id, lang = data.draw(st.sampled_from(self._untranslated()), label="translation")
         original, _ = read_markdown(self.project.product_files()[product_id])
@@ -967,8 +962,6 @@ class EditSequences(RuleBasedStateMachine):
         write_markdown(path, front, body)
         self.edit(f"add {self.project.rel(path)}: {front!r} {body!r}")
 
-    @precondition(lambda self: self.project.translation_files())
-    @rule(data=st.data())
     def edit_translation(self, data: st.DataObject) -> None:
         (product_id, lang), path = data.draw(
             st.sampled_from(sorted(self.project.translation_files().items()))
@@ -984,8 +977,6 @@ class EditSequences(RuleBasedStateMachine):
         write_markdown(path, front, body)
         self.edit(f"{self.project.rel(path)}: {what}")
 
-    @precondition(lambda self: self.project.translation_files())
-    @rule(data=st.data())
     def delete_translation(self, data: st.DataObject) -> None:
         path = data.draw(st.sampled_from(sorted(self.project.translation_files().values())))
         path.unlink()
@@ -996,7 +987,7 @@ class EditSequences(RuleBasedStateMachine):
         """Add or change an image of content/media/, or delete one nothing shows."""
         used = self.project.used()
         unused = [name for name in self.project.media_files() if f"media:{name}" not in used]
-        if unused and data.draw(st.booleans(), label="delete"):
+        if data.draw(st.booleans(), label="delete") and unused:
             path = self.project.media_files()[data.draw(st.sampled_from(unused))]
             path.unlink()
             self.edit(f"delete {self.project.rel(path)}")
@@ -1009,8 +1000,6 @@ class EditSequences(RuleBasedStateMachine):
 
     # places and topics
 
-    @precondition(lambda self: self.project.place_files())
-    @rule(data=st.data())
     def edit_place(self, data: st.DataObject) -> None:
         slug = data.draw(st.sampled_from(sorted(self.project.place_files())), label="place")
         path = self.project.place_files()[slug]
@@ -1033,8 +1022,6 @@ class EditSequences(RuleBasedStateMachine):
         self.project.write_yaml(path, record)
         self.edit(f"{self.project.rel(path)}: set {name} to {record.get(name)!r}")
 
-    @precondition(lambda self: set(NEW_PLACES) - set(self.project.place_files()))
-    @rule(data=st.data())
     def add_place(self, data: st.DataObject) -> None:
         slug = data.draw(st.sampled_from(sorted(set(NEW_PLACES) - set(self.project.place_files()))))
         record: dict[str, Any] = {"name": data.draw(texts()), "kind": data.draw(st.sampled_from(PLACE_KINDS))}
@@ -1052,21 +1039,20 @@ class EditSequences(RuleBasedStateMachine):
         used = self.project.used()
         return [s for s in self.project.place_files() if f"place:{s}" not in used]
 
-    @precondition(lambda self: self._deletable_places())
-    @rule(data=st.data())
     def delete_place(self, data: st.DataObject) -> None:
         path = self.project.place_files()[data.draw(st.sampled_from(self._deletable_places()))]
         path.unlink()
         self.edit(f"delete {self.project.rel(path)}")
 
-    @rule(data=st.data())
-    def edit_topics(self, data: st.DataObject) -> None:
+    def _topics(self, data: st.DataObject, action: str) -> None:
         topics = self.project.topics()
         used = self.project.used()
-        actions = ["add"] if set(NEW_TOPICS) - set(topics) else []
-        actions += ["name", "description", "reorder"] if topics else []
-        actions += ["delete"] if any(f"topic:{s}" not in used for s in topics) else []
-        action = data.draw(st.sampled_from(actions), label="action")
+        if (
+            (action == "add" and not set(NEW_TOPICS) - set(topics))
+            or (action == "delete" and all(f"topic:{s}" in used for s in topics))
+            or not topics
+        ):
+            action = "name" if topics else "add"
         if action == "add":
             slug = data.draw(st.sampled_from(sorted(set(NEW_TOPICS) - set(topics))))
             topics[slug] = {"name": data.draw(texts())}
@@ -1089,16 +1075,16 @@ class EditSequences(RuleBasedStateMachine):
 
     # free pages
 
-    @rule(data=st.data())
-    def edit_free_page(self, data: st.DataObject) -> None:
+    def _pages(self, data: st.DataObject, action: str) -> None:
         pages = self.project.page_files()
         translations = self.project.translation_files("pages")
         folder = self.project.content / "pages"
-        actions = ["add"] if set(NEW_PAGES) - set(pages) else []
-        actions += ["title", "body"] if pages else []
-        actions += ["translate"] if any((s, "zh") not in translations for s in pages) else []
-        actions += ["delete"] if pages else []
-        action = data.draw(st.sampled_from(actions), label="action")
+        if (
+            (action == "add" and not set(NEW_PAGES) - set(pages))
+            or (action == "translate" and all((s, "zh") in translations for s in pages))
+            or not pages
+        ):
+            action = "body" if pages else "add"
         if action == "add":
             slug = data.draw(st.sampled_from(sorted(set(NEW_PAGES) - set(pages))))
             path = folder / f"{slug}.md"
@@ -1138,7 +1124,6 @@ class EditSequences(RuleBasedStateMachine):
 
     # site templates and interface catalogues
 
-    @rule(data=st.data())
     def override_template(self, data: st.DataObject) -> None:
         packaged = PACKAGE / "templates"
         names = sorted(p.relative_to(packaged).as_posix() for p in packaged.rglob("*") if p.is_file())
@@ -1161,14 +1146,11 @@ class EditSequences(RuleBasedStateMachine):
         folder = self.project.templates
         return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".yaml"))
 
-    @precondition(lambda self: self._template_overrides())
-    @rule(data=st.data())
     def remove_override(self, data: st.DataObject) -> None:
         path = data.draw(st.sampled_from(self._template_overrides()))
         path.unlink()
         self.edit(f"delete {self.project.rel(path)}")
 
-    @rule(data=st.data())
     def override_catalogue(self, data: st.DataObject) -> None:
         lang = data.draw(st.sampled_from(LANGUAGES), label="language")
         path = self.project.templates / "i18n" / f"{lang}.yaml"
@@ -1246,6 +1228,104 @@ class EditSequences(RuleBasedStateMachine):
         config = {k: v for k, v in config.items() if v is not None}
         self.project.config_file.write_text(dump_yaml(config), "utf-8")
         self.edit(f"mkdocs.yml: set {name} to {value!r}")
+
+    # The rules: one per kind of input, each with a fixed list of actions, and a fallback when
+    # an action is not possible in this state (nothing left to add or delete). With the same
+    # rules and actions in every state, Hypothesis can drop a step when it shrinks a sequence
+    # without changing what the later steps do.
+
+    @rule(data=st.data())
+    def edit_knowledge(self, data: st.DataObject) -> None:
+        """Knowledge products and their translations."""
+        action = data.draw(
+            st.sampled_from(
+                (
+                    "add",
+                    "front matter",
+                    "body",
+                    "delete",
+                    "translate",
+                    "edit translation",
+                    "delete translation",
+                )
+            ),
+            label="knowledge",
+        )
+        products = self.project.product_files()
+        possible = {
+            "add": bool(set(NEW_PRODUCTS) - set(products)),
+            "delete": bool(self._deletable_products()),
+            "translate": bool(self._untranslated()),
+            "edit translation": bool(self.project.translation_files()),
+            "delete translation": bool(self.project.translation_files()),
+        }
+        if not possible.get(action, bool(products)):
+            action = "body" if products else "add"
+        {
+            "add": self.add_product,
+            "front matter": self.edit_product_front_matter,
+            "body": self.edit_product_body,
+            "delete": self.delete_product,
+            "translate": self.add_translation,
+            "edit translation": self.edit_translation,
+            "delete translation": self.delete_translation,
+        }[action](data)
+
+    @rule(data=st.data())
+    def edit_projects(self, data: st.DataObject) -> None:
+        """Project records: fields, outputs, whole records."""
+        action = data.draw(
+            st.sampled_from(("field", "output", "remove output", "add", "delete")), label="projects"
+        )
+        numbers = self.project.project_files()
+        possible = {
+            "remove output": bool(self._removable_outputs()),
+            "add": bool(set(NEW_PROJECTS) - set(numbers)),
+            "delete": bool(self._deletable_projects()),
+        }
+        if not possible.get(action, bool(numbers)):
+            action = "field" if numbers else "add"
+        {
+            "field": self.edit_project_field,
+            "output": self.edit_output,
+            "remove output": self.remove_output,
+            "add": self.add_project,
+            "delete": self.delete_project,
+        }[action](data)
+
+    @rule(data=st.data())
+    def edit_places(self, data: st.DataObject) -> None:
+        action = data.draw(st.sampled_from(("edit", "add", "delete")), label="places")
+        places = self.project.place_files()
+        possible = {"add": bool(set(NEW_PLACES) - set(places)), "delete": bool(self._deletable_places())}
+        if not possible.get(action, bool(places)):
+            action = "edit" if places else "add"
+        {"edit": self.edit_place, "add": self.add_place, "delete": self.delete_place}[action](data)
+
+    @rule(data=st.data())
+    def edit_topics(self, data: st.DataObject) -> None:
+        action = data.draw(
+            st.sampled_from(("name", "description", "add", "delete", "reorder")), label="topics"
+        )
+        self._topics(data, action)
+
+    @rule(data=st.data())
+    def edit_pages(self, data: st.DataObject) -> None:
+        """Free pages, the home page's intro (index.md) among them, and their translations."""
+        action = data.draw(st.sampled_from(("body", "title", "add", "translate", "delete")), label="pages")
+        self._pages(data, action)
+
+    @rule(data=st.data())
+    def edit_templates(self, data: st.DataObject) -> None:
+        """Template overrides and interface catalogue overrides (both in the templates folder)."""
+        action = data.draw(st.sampled_from(("template", "catalogue", "remove")), label="templates")
+        if action == "remove" and not self._template_overrides():
+            action = "template"
+        {
+            "template": self.override_template,
+            "catalogue": self.override_catalogue,
+            "remove": self.remove_override,
+        }[action](data)
 
 
 def run_edit_sequences(workspace: Workspace, examples: int, steps: int) -> None:
