@@ -11,6 +11,7 @@ build --no-cache``) every stage does all its work and the site is the same, byte
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import posixpath
 import secrets
@@ -18,18 +19,23 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, partial
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from jinja2 import TemplateError
 
 from . import offload
 from .cache import BuildCache
+from .cache.sitefiles import SiteFiles
 from .check import checked_site, template_problem
 from .checklinks import SiteLinks, check_external_links, check_site, list_links
 from .config import ProjectConfig
@@ -39,7 +45,7 @@ from .link import LinkedSite
 from .pdf import BriefPrinter, print_briefs
 from .render import PageMemo, RenderedPage, Renderer, SiteInfo
 from .search import SearchEntry, fallback_script
-from .search_pagefind import BUNDLE_DIR, PagefindRun, start_pagefind
+from .search_pagefind import BUNDLE_DIR, bundle_key, start_pagefind
 from .templating import make_environment
 
 SEARCH_FALLBACK = "search/ksite-fallback.js"
@@ -63,14 +69,33 @@ class LanguageSite:
         return [page.search for page in self.pages if page.search is not None]
 
 
+class Takeover(Protocol):
+    """Files of the published site that the new one may take over as they are (the cache's
+    :class:`~generator.cache.sitefiles.SiteFiles`): linked into the staging folder if the file
+    of that name was made from the same key."""
+
+    compiled_templates: Path
+    """Where the shell may keep its compiled templates."""
+
+    def take(self, name: str, key: str) -> bool: ...
+
+    def take_folder(self, folder: str, key: str) -> bool: ...
+
+
 @dataclass(frozen=True)
 class ShellReport:
-    """What the shell reports back (nothing yet beyond its own time)."""
+    """What the shell made: each page file's name in the site and the key it was made from
+    (for the next build's :class:`Takeover`), and the pages it wrapped in the theme anew."""
+
+    made: Mapping[str, str] = field(default_factory=dict)
+    wrapped: tuple[str, ...] = ()
+    """``lang:url`` of the pages the theme rendered; the others were taken over."""
 
 
-Shell = Callable[[ProjectConfig, Path, tuple[LanguageSite, ...]], "ShellReport | None"]
+Shell = Callable[[ProjectConfig, Path, tuple[LanguageSite, ...], Takeover | None], ShellReport]
 """Wraps each language's finished pages in the theme and writes them under a folder (the
-default language at its root, the others in ``<lang>/``): the MkDocs adapter's ``build_into``."""
+default language at its root, the others in ``<lang>/``), taking over unchanged pages from the
+published site where it can: the MkDocs adapter's ``build_into``."""
 
 
 @dataclass
@@ -83,6 +108,9 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     """``lang:url`` of the pages rendered; unchanged pages came from the cache."""
     reused: list[str] = field(default_factory=list)
+    wrapped: list[str] = field(default_factory=list)
+    """``lang:url`` of the pages the theme rendered; the others were taken over from the
+    published site unchanged."""
     external: int = 0
     """Distinct external URLs the site links to (fetched only with ``--check-external``)."""
     link_pages: int = 0
@@ -190,10 +218,13 @@ def build(
     check_links: bool = True,
     check_external: bool = False,
     progress: Callable[[str], None] | None = None,
+    parallel: bool = True,
 ) -> BuildReport:
     """Check, render and export, have the shell write the site into a temporary folder, check
     its links, then swap it into ``site_dir``. Any failure leaves the previous ``site_dir``
-    exactly as it was; with ``use_cache``, work kept in ``.ksite-cache/`` is reused."""
+    exactly as it was; with ``use_cache``, work kept in ``.ksite-cache/`` is reused. The
+    languages are built side by side unless ``parallel`` is off (a process with threads
+    running, such as the live preview's server, must not fork)."""
     report = BuildReport()
     started = time.perf_counter()
     tell = progress or (lambda stage: None)
@@ -211,56 +242,51 @@ def build(
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-new-", dir=parent))
     scratch = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-work-", dir=parent))
-    indexing: list[tuple[LanguageSite, PagefindRun]] = []
+    takeover = kept.site_files(staging) if kept is not None else None
+    if takeover is not None:
+        takeover.load()  # read once here, not once in each language's process
     # The model, and once rendered the pages, live to the end: every full collection of the
     # cyclic garbage collector walked them again (8.1 s of a clean build and 4.6 s of a
     # one-brief rebuild at N = 1,000, 6.6 % of each), so they are frozen out of its way.
+    # Frozen before the languages fork, the model is also never copied by a collection.
     gc.freeze()
     try:
-        with _build_date(site), timed("render"):
+        with _build_date(site), timed("languages"):
             printer = None
             if pdf:
                 folder = kept.pdf_folder if kept is not None else scratch / "pdf"
                 printer = brief_printer(config, folder, kept.settings_digest if kept is not None else "")
-            languages = tuple(
-                _render_language(config, site, lang, printer, kept, tell) for lang in config.languages
-            )
-        gc.freeze()
-        if kept is not None:
-            report.rendered, report.reused = kept.rendered(), kept.reused()
-        else:
-            report.rendered = [f"{p.lang}:{p.url}" for language in languages for p in language.pages]
-
-        with timed("search index"):  # Pagefind indexes on the other core while the shell writes
-            for language in languages:
-                bundle = scratch / "pagefind" / language.lang
-                indexing.append((language, start_pagefind(language.search_entries, language.lang, bundle)))
-
-        tell(f"writing {', '.join(config.languages)}")
-        with _build_date(site), timed("mkdocs"):
-            shell(config, staging, languages)
-
-        with timed("search index"):
-            while indexing:
-                language, run = indexing.pop(0)
-                os.replace(run.finish(), staging / language.prefix / BUNDLE_DIR)
+            tell(f"rendering and writing {', '.join(config.languages)}")
+            job = partial(_language, config, site, printer, kept, takeover, shell, staging, scratch)
+            built = side_by_side(job, config.languages) if parallel else [job(x) for x in config.languages]
+        made: dict[str, str] = {}
+        """Files of the new site by name, with the key each was made from (for the next build)."""
+        for language in built:
+            report.rendered += language.rendered
+            report.reused += language.reused
+            report.wrapped += language.wrapped
+            made.update(language.made)
+            for step, seconds in language.seconds.items():  # side by side: the longest counts
+                report.seconds[step] = max(report.seconds.get(step, 0.0), seconds)
 
         tell("checking links" if check_links else "listing links")
         with timed("links"):
-            links = _check_links(config, staging, kept, report) if check_links else list_links(staging)
+            known = takeover.digests() if takeover is not None else {}
+            links = _check_links(config, staging, kept, known) if check_links else list_links(staging)
         report.external = len({url for _, url in links.external_links()})
         if check_external:
             tell(f"checking {report.external} external links")
             report.warnings += check_external_links(staging, links=links)
         report.pages = sum(1 for name in links.files if posixpath.basename(name) == "index.html")
+        report.link_pages = sum(name.endswith(".html") for name in links.files) if check_links else 0
 
         with timed("publish"):
             previous = _swap(staging, config.site_dir)
             if previous is not None:
                 report.removal = remove_in_background(previous)
+            if takeover is not None:
+                takeover.record(made, links.digests)
     except BaseException:
-        for _, run in indexing:
-            run.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
@@ -270,34 +296,145 @@ def build(
     return report
 
 
-def _render_language(
+@dataclass(frozen=True)
+class LanguageBuild:
+    """What the build of one language reports to the whole build."""
+
+    rendered: list[str]
+    reused: list[str]
+    wrapped: list[str]
+    made: dict[str, str]
+    seconds: dict[str, float]
+
+
+def _language(
     config: ProjectConfig,
     site: LinkedSite,
-    lang: str,
     printer: BriefPrinter | None,
     kept: BuildCache | None,
-    tell: Callable[[str], None],
-) -> LanguageSite:
-    """:func:`language_site` with the language's page store, pruned once every page was asked for."""
-    tell(f"rendering {lang}")
-    memo = kept.page_store(site, lang) if kept is not None else None
-    try:
-        language = language_site(config, site, lang, printer, memo)
-    except BaseException:
+    takeover: SiteFiles | None,
+    shell: Shell,
+    staging: Path,
+    scratch: Path,
+    lang: str,
+) -> LanguageBuild:
+    """Render, export and write one language into ``staging``: its pages (from the page store
+    where none of their reads changed), its search bundle (Pagefind on its own core while the
+    shell writes, or the published bundle taken over when no document changed) and the shell."""
+    seconds: dict[str, float] = {}
+    with _timed_into(seconds, "render"):
+        memo = kept.page_store(site, lang) if kept is not None else None
+        try:
+            language = language_site(config, site, lang, printer, memo)
+        except BaseException:
+            if memo is not None:
+                memo.close(prune=False)
+            raise
         if memo is not None:
-            memo.close(prune=False)
+            memo.close(prune=True)
+    gc.freeze()
+    made: dict[str, str] = {}
+    run = None
+    entries = language.search_entries
+    key, folder = bundle_key(entries, lang), language.prefix + BUNDLE_DIR
+    try:
+        with _timed_into(seconds, "search index"):
+            if takeover is None or not takeover.take_folder(folder, key):
+                run = start_pagefind(entries, lang, scratch / "pagefind" / lang)
+        with _timed_into(seconds, "mkdocs"):
+            shelled = shell(config, staging, (language,), takeover)
+        with _timed_into(seconds, "search index"):
+            if run is not None:
+                os.replace(run.finish(), staging / folder)
+                run = None
+    except BaseException:
+        if run is not None:
+            run.cancel()
         raise
+    made.update(shelled.made)
+    made.update(_files_under(staging, folder, key))
     if memo is not None:
-        memo.close(prune=True)
-    return language
+        rendered, reused = memo.rendered, memo.reused
+    else:
+        rendered, reused = [f"{lang}:{page.url}" for page in language.pages], []
+    return LanguageBuild(list(rendered), list(reused), list(shelled.wrapped), made, seconds)
+
+
+_Result = TypeVar("_Result")
+
+
+def side_by_side(job: Callable[[str], _Result], languages: Sequence[str]) -> list[_Result]:
+    """``job`` of each language, in processes of their own on as many cores as there are.
+
+    The languages are independent builds of the same checked site: forked after the check,
+    each process shares the model with the others and renders and writes its own tree. Where
+    there is one core or one language, or no ``fork`` (Windows, macOS' default), they run here
+    one after the other. Problems of every language are reported together."""
+    workers = min(len(languages), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [job(lang) for lang in languages]
+    context = multiprocessing.get_context("fork")
+    pending = list(enumerate(languages))
+    running: dict[Connection, tuple[int, str, BaseProcess]] = {}
+    results: dict[int, _Result] = {}
+    problems: list[Problem] = []
+    failure: BaseException | None = None
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                number, lang = pending.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                child = context.Process(target=_run_in_child, args=(job, lang, send), name=f"ksite {lang}")
+                child.start()
+                send.close()
+                running[receive] = (number, lang, child)
+            for ready in wait(list(running)):
+                assert isinstance(ready, Connection)
+                number, lang, process = running.pop(ready)
+                try:
+                    done, value = ready.recv()
+                except EOFError:
+                    done, value = (
+                        False,
+                        RuntimeError(f"building {lang} stopped (exit code {process.exitcode})"),
+                    )
+                process.join()
+                if done:
+                    results[number] = value
+                elif isinstance(value, ContentError):
+                    problems += value.problems
+                elif failure is None:
+                    failure = value
+    finally:
+        for _, _, left in running.values():
+            left.kill()
+            left.join()
+    if failure is not None:
+        raise failure
+    if problems:
+        raise ContentError(problems)
+    return [results[number] for number in sorted(results)]
+
+
+def _run_in_child(job: Callable[[str], Any], lang: str, send: Connection) -> None:
+    """Run ``job`` in a forked process and send back ``(True, result)`` or ``(False, error)``."""
+    try:
+        send.send((True, job(lang)))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the build
+        try:
+            send.send((False, exc))
+        except Exception:  # an error that does not pickle: its text does
+            send.send((False, RuntimeError("".join(traceback.format_exception(exc)))))
+    finally:
+        send.close()
 
 
 def _check_links(
-    config: ProjectConfig, staging: Path, kept: BuildCache | None, report: BuildReport
+    config: ProjectConfig, staging: Path, kept: BuildCache | None, known: Mapping[str, bytes]
 ) -> SiteLinks:
     scans = kept.scan_store() if kept is not None else None
     try:
-        problems, links, report.link_pages = check_site(staging, urlsplit(config.site_url).path, scans)
+        problems, links = check_site(staging, urlsplit(config.site_url).path, scans, known)
     finally:
         if scans is not None:
             scans.close()
@@ -306,14 +443,23 @@ def _check_links(
     return links
 
 
-@contextmanager
-def _timed(report: BuildReport, step: str) -> Iterator[None]:
+def _files_under(root: Path, folder: str, key: str) -> dict[str, str]:
+    """Every file under ``root/folder`` by its name in the site, each with ``key``."""
+    return {path.relative_to(root).as_posix(): key for path in (root / folder).rglob("*") if path.is_file()}
+
+
+def _timed(report: BuildReport, step: str) -> AbstractContextManager[None]:
     """Add the seconds of the block to ``report.seconds[step]``."""
+    return _timed_into(report.seconds, step)
+
+
+@contextmanager
+def _timed_into(seconds: dict[str, float], step: str) -> Iterator[None]:
     started = time.perf_counter()
     try:
         yield
     finally:
-        report.seconds[step] = report.seconds.get(step, 0.0) + time.perf_counter() - started
+        seconds[step] = seconds.get(step, 0.0) + time.perf_counter() - started
 
 
 @contextmanager

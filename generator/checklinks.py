@@ -17,7 +17,7 @@ import html
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -85,16 +85,22 @@ class ScanMemo(Protocol):
     def remember(self, digest: bytes, scan: PageScan) -> None: ...
 
 
-def _scan(path: Path, memo: ScanMemo | None) -> PageScan:
+def _scan(path: Path, memo: ScanMemo | None, digest: bytes | None) -> tuple[PageScan, bytes | None]:
+    """A page's scan and the digest of its bytes. A ``digest`` already known (a page taken
+    over unchanged from the published site) spares reading the page when the memo has it."""
     if memo is None:
-        return scan_page(path)
+        return scan_page(path), None
+    if digest is not None:
+        scan = memo.recall(digest)
+        if scan is not None:
+            return scan, digest
     raw = path.read_bytes()
     digest = hashlib.blake2b(raw, digest_size=16).digest()
     scan = memo.recall(digest)
     if scan is None:
         scan = scan_html(raw.decode("utf-8", errors="replace"))
         memo.remember(digest, scan)
-    return scan
+    return scan, digest
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,8 @@ class SiteLinks:
 
     files: frozenset[str]
     external: dict[str, tuple[str, ...]]
+    digests: dict[str, bytes] = field(default_factory=dict)
+    """The digest of each page's bytes, where a memo was used (see :func:`check_site`)."""
 
     def external_links(self) -> Iterator[tuple[str, str]]:
         """(page, url) for every link that leaves the site."""
@@ -184,18 +192,27 @@ def _leaves_site(url: str) -> bool:
 
 
 def check_site(
-    site_dir: Path, base_path: str = "/", memo: ScanMemo | None = None
-) -> tuple[list[Problem], SiteLinks, int]:
+    site_dir: Path,
+    base_path: str = "/",
+    memo: ScanMemo | None = None,
+    known: Mapping[str, bytes] | None = None,
+) -> tuple[list[Problem], SiteLinks]:
     """Broken internal links and anchors, each named with its page and line; with the site's
-    links and how many pages were checked.
+    links (and, with a memo, each page's digest).
 
     ``base_path`` is the path of ``site_url`` (``/ta-54037/``): root-absolute links under it
     point into the site, as MkDocs writes them on 404.html. With a ``memo``, pages whose bytes
-    it has seen are not scanned again."""
+    it has seen are not scanned again, and pages whose digest is ``known`` are not even read."""
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     files, folders = _listing(site_dir)
     names = sorted(f for f in files if f.endswith(".html"))
-    scans = {name: _scan(site_dir / name, memo) for name in names}
+    known = known or {}
+    scans: dict[str, PageScan] = {}
+    digests: dict[str, bytes] = {}
+    for name in names:
+        scans[name], digest = _scan(site_dir / name, memo, known.get(name))
+        if digest is not None:
+            digests[name] = digest
 
     def ids_of(page: str) -> set[str]:
         return scans[page].ids if page in scans else set()
@@ -208,15 +225,15 @@ def check_site(
         found: dict[str, None] = {}
         for tag, url, line in scans[page].links:
             key = (_base_of(page, folder, url), tag, url)
-            known = verdicts.get(key, "")
-            if known == "":
-                known = verdicts[key] = _check_link(page, tag, url, base_path, files, folders, ids_of)
-            if known is not None:
-                problems.append(error(f"site/{page}", line, 1, known))
+            verdict = verdicts.get(key, "")
+            if verdict == "":
+                verdict = verdicts[key] = _check_link(page, tag, url, base_path, files, folders, ids_of)
+            if verdict is not None:
+                problems.append(error(f"site/{page}", line, 1, verdict))
             elif _leaves_site(url):
                 found[url] = None
         external[page] = tuple(found)
-    return problems, SiteLinks(files, external), len(names)
+    return problems, SiteLinks(files, external, digests)
 
 
 def _base_of(page: str, folder: str, url: str) -> str:

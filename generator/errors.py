@@ -92,3 +92,7 @@ class ContentError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
         super().__init__(format_problems(self.problems))
+
+    def __reduce__(self) -> tuple[type[ContentError], tuple[tuple[Problem, ...]]]:
+        """Pickled by its problems (a language built in another process reports them)."""
+        return (ContentError, (self.problems,))

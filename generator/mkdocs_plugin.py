@@ -11,16 +11,21 @@ imports MkDocs; moving to another shell means rewriting it.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import os
 import shutil
+import threading
+import time
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import config_options as opt
 from mkdocs.config import load_config as load_mkdocs_config
 from mkdocs.config.base import Config
@@ -29,10 +34,19 @@ from mkdocs.exceptions import Abort, MkDocsException, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .build import LanguageSite, ShellReport, brief_printer, language_site, site_catalogue
+from .build import (
+    LanguageSite,
+    ShellReport,
+    Takeover,
+    brief_printer,
+    build,
+    language_site,
+    site_catalogue,
+)
 from .cache import BuildCache
 from .check import checked_site
 from .config import ProjectConfig, load_config
@@ -73,12 +87,20 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
     handed: LanguageSite | None = None
     """The language's pages and files from ``ksite build``; None under plain ``mkdocs build``
     or ``serve``, where the plugin makes them itself (:meth:`_made_here`)."""
+    takeover: Takeover | None = None
+    """Where ``ksite build`` lets unchanged pages be taken over from the published site. Its
+    MkDocs runs are dirty builds, which skip every page whose file says it is not modified
+    (:class:`_PageFile`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.pages: dict[str, RenderedPage] = {}
         self.project: ProjectConfig | None = None
         self.failure: ContentError | None = None
+        self.made: dict[str, str] = {}
+        """Page files by name in the whole site, with the key each was made from."""
+        self.taken: set[str] = set()
+        """The pages (``src_uri``) taken over from the published site."""
         self._catalogues: dict[str, Catalogue] = {}
 
     @property
@@ -146,7 +168,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         kept = Files([f for f in files if not _is_content_source(f, docs_dirs)])
         for src_uri in self.pages:
             # An empty file: on_pre_page hands MkDocs the page's metadata and HTML instead.
-            kept.append(File.generated(config, src_uri, content=""))
+            kept.append(_PageFile.generated(config, src_uri, content=""))
         for name, data in language.files.items():
             if isinstance(data, Path):  # copied by MkDocs, never held in memory (PDF briefs)
                 kept.append(File.generated(config, name, abs_src_path=str(data)))
@@ -174,6 +196,34 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         except ContentError as exc:
             self.failure = exc
             raise PluginError(str(exc)) from exc
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Decide which pages the theme must render: every page's key is what the theme makes
+        it from (:func:`_page_key`); a page of the same key as in the published site is taken
+        over from it, except the pages of the navigation, which are always rendered (their
+        titles appear in every other page, and they are few)."""
+        if self.takeover is None:
+            return nav
+        shared = _shared_key(config, nav, self.pages)
+        if shared is None:  # a plugin or hook that may read other pages: wrap every page anew
+            return nav
+        in_nav = {page.file.src_uri for page in nav.pages}
+        prefix = self.handed.prefix if self.handed is not None else ""
+        for file in files:
+            if isinstance(file, _PageFile):
+                key = _page_key(shared, self.pages[file.src_uri])
+                name = prefix + file.dest_uri
+                file.taken = file.src_uri not in in_nav and self.takeover.take(name, key)
+                if file.taken:
+                    self.taken.add(file.src_uri)
+                self.made[name] = key
+        return nav
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.takeover is not None:
+            self.takeover.compiled_templates.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.takeover.compiled_templates))
+        return env
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         """For ksite's pages, skip MkDocs' reading and Markdown conversion of the (empty) file.
@@ -216,6 +266,51 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+class _PageFile(File):
+    """A ksite page. Under MkDocs' dirty mode a file that is not "modified" is neither read
+    nor rendered; ksite's pages say so exactly when their output was taken over."""
+
+    taken = False
+
+    def is_modified(self) -> bool:
+        return not self.taken
+
+
+_KNOWN_PLUGINS = frozenset({"ksite", "search", "material/search"})
+"""Plugins whose effect on a page depends on that page alone (and the settings)."""
+
+
+def _shared_key(config: MkDocsConfig, nav: Navigation, pages: dict[str, RenderedPage]) -> str | None:
+    """What every page's theme output depends on beside the page itself and the settings
+    (mkdocs.yml, ksite's code and the libraries' versions, already in the cache's salt): the
+    navigation's titles and links, the build date, the theme's custom folder and the
+    language. None when another plugin or a hook takes part: it may read any page."""
+    if set(config.plugins) - _KNOWN_PLUGINS or config.hooks:
+        return None
+    digest = hashlib.blake2b(digest_size=20)
+    entries = []
+    for page in nav.pages:
+        rendered = pages.get(page.file.src_uri)
+        entries.append((page.file.src_uri, page.url, str(page.title), rendered.title if rendered else ""))
+    # repr, not marshal: marshal's bytes depend on which equal strings are one object.
+    digest.update(repr((entries, os.environ.get("SOURCE_DATE_EPOCH", ""), config.theme["language"])).encode())
+    custom = config.theme.custom_dir
+    if custom:
+        for path in sorted(Path(custom).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(custom).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _page_key(shared: str, page: RenderedPage) -> str:
+    """A page's theme output is a function of this: what :meth:`KsitePlugin.on_pre_page`
+    hands MkDocs (metadata, HTML, table of contents) and :func:`_shared_key`."""
+    digest = hashlib.blake2b(shared.encode(), digest_size=20)
+    digest.update(repr((page.url, _meta(page), _toc_tokens(page.toc))).encode())
+    digest.update(page.html.encode())
+    return digest.hexdigest()
 
 
 def _is_content_source(file: File, docs_dirs: tuple[str, ...]) -> bool:
@@ -272,23 +367,52 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_into(project: ProjectConfig, staging: Path, languages: tuple[LanguageSite, ...]) -> ShellReport:
+class _DirtyNotice(logging.Filter):
+    """Drops MkDocs' warning that a dirty build may leave stale navigation: ksite builds into
+    an empty folder and takes over only pages whose inputs are unchanged, so it does not
+    apply (and in strict mode it would abort the build)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def build_into(
+    project: ProjectConfig,
+    staging: Path,
+    languages: tuple[LanguageSite, ...],
+    takeover: Takeover | None = None,
+) -> ShellReport:
     """The shell of ``ksite build``: one MkDocs build per language into ``staging`` (the
-    default language at its root, the others in ``<lang>/``), each given its finished pages."""
+    default language at its root, the others in ``<lang>/``), each given its finished pages;
+    with ``takeover``, unchanged pages are taken over from the published site."""
     collector = _Collector()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(collector)
+    notice = _DirtyNotice()
+    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log.addFilter(notice)
+    made: dict[str, str] = {}
+    wrapped: list[str] = []
     try:
         for language in languages:
-            _build_language(project, staging / language.prefix, language, collector)
+            plugin = _build_language(project, staging / language.prefix, language, takeover, collector)
+            made.update(plugin.made)
+            wrapped += [
+                f"{language.lang}:{page.url}" for uri, page in plugin.pages.items() if uri not in plugin.taken
+            ]
     finally:
         mkdocs_log.removeHandler(collector)
-    return ShellReport()
+        build_log.removeFilter(notice)
+    return ShellReport(made, tuple(wrapped))
 
 
 def _build_language(
-    project: ProjectConfig, target: Path, language: LanguageSite, collector: _Collector
-) -> None:
+    project: ProjectConfig,
+    target: Path,
+    language: LanguageSite,
+    takeover: Takeover | None,
+    collector: _Collector,
+) -> KsitePlugin:
     config = load_mkdocs_config(str(project.config_file), site_dir=str(target))
     plugin = config.plugins.get("ksite")
     if not isinstance(plugin, KsitePlugin):
@@ -304,11 +428,14 @@ def _build_language(
         )
     plugin.config.language = language.lang
     plugin.handed = language
+    plugin.takeover = takeover
     # Set before any plugin's on_config runs: the search plugin picks its language from it.
     config.theme["language"] = language.lang
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        mkdocs_build(config)
+        # Dirty: the staging folder is new, and MkDocs' cleaning of the default language's
+        # root would remove the other languages, written beside it at the same time.
+        mkdocs_build(config, dirty=True)
     except (Abort, MkDocsException) as exc:
         if plugin.failure is not None:
             raise plugin.failure from None
@@ -317,8 +444,113 @@ def _build_language(
         raise ContentError(problems) from None
     finally:
         config.plugins.on_shutdown()
+    return plugin
+
+
+PREVIEW_DIR = Path(".ksite-cache") / "serve" / "site"
+"""Where ``ksite serve`` builds, under the project: kept between runs, so a new preview takes
+over the last one's pages like ``ksite build`` takes over ``site/``'s."""
+
+
+class Preview(LiveReloadServer):
+    """MkDocs' live-reload server, which also shows a failed build's problems in the page.
+
+    MkDocs' own server keeps the browser waiting after a failed rebuild ("the server will
+    appear stuck") and shows nothing. Here a failed build still reloads the browser: every
+    page is the last good build's, with the problems (file:line:column and what to do) over
+    it, until a good save replaces both."""
+
+    problems: bytes = b""
+    """The last build's problems as an HTML block, or empty when it succeeded."""
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        content = super()._inject_js_into_html(content, epoch)
+        if not self.problems:
+            return content
+        body = content.find(b"<body")
+        at = content.find(b">", body) + 1 if body >= 0 else 0
+        return content[:at] + self.problems + content[at:]
+
+    def failed_page(self, code: int) -> bytes | None:
+        """The page for a URL the last good build lacks (or before any build succeeded)."""
+        if not self.problems:
+            return None
+        page = (
+            b"<!doctype html><html><head><meta charset='utf-8'><title>ksite: build failed</title>"
+            b"</head><body></body></html>"
+        )
+        return self._inject_js_into_html(page, self._visible_epoch)
+
+
+def problems_html(problems: list[str]) -> bytes:
+    """The block a failed preview build shows at the top of every page (styled inline: no
+    stylesheet of the site can be relied on)."""
+    items = "".join(f"<li><code>{html.escape(text)}</code></li>" for text in problems)
+    return (
+        '<div id="ksite-build-problems" role="alert" style="position:fixed;z-index:10000;top:0;left:0;'
+        "right:0;max-height:60vh;overflow:auto;padding:1em 1.5em;background:#fff3f3;color:#5c0000;"
+        'border-bottom:3px solid #b00020;font:15px/1.5 system-ui,sans-serif">'
+        "<strong>ksite: the last save did not build.</strong> This page is the last good build. "
+        "Fix these and save; the page reloads by itself."
+        f'<ul style="margin:.5em 0 0;padding-left:1.2em">{items}</ul></div>'
+    ).encode()
 
 
 def serve(config_file: Path, dev_addr: str) -> None:
-    """``ksite serve``: MkDocs' live preview of the default language, rebuilt on every change."""
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    """``ksite serve``: build every language into ``.ksite-cache/serve/site`` as ``ksite
+    build`` does (same caches; no PDFs and no link check), serve it with live reload, and build again on every
+    change to ``content/``, ``templates/`` or ``mkdocs.yml``. A save that does not build
+    keeps the last good site and shows its problems in the page and on the terminal."""
+    project = load_config(config_file)
+    preview = replace(project, site_dir=project.root / PREVIEW_DIR)
+    terminal = logging.StreamHandler()
+    terminal.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logging.getLogger("mkdocs").addHandler(terminal)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)  # MkDocs' notes on every build: not here
+    for name in ("mkdocs.livereload", log.name):
+        logging.getLogger(name).setLevel(logging.INFO)
+    host, _, port = dev_addr.rpartition(":")
+    server = Preview(
+        builder=lambda: None,
+        host=host or "127.0.0.1",
+        port=int(port),
+        root=str(preview.site_dir),
+        mount_path=urlsplit(project.site_url).path or "/",
+        polling_interval=0.25,
+    )
+    server.error_handler = server.failed_page
+
+    def rebuild() -> None:
+        started = time.perf_counter()
+        try:
+            # No PDFs and no link check (``ksite build`` has both): a preview is for seeing.
+            single = threading.active_count() == 1
+            report = build(preview, build_into, pdf=False, check_links=False, parallel=single)
+        except ContentError as exc:
+            shown = [str(problem) for problem in exc.problems]
+        except Exception as exc:  # noqa: BLE001 - the preview stays up and says what went wrong
+            shown = [f"{type(exc).__name__}: {exc}"]
+        else:
+            server.problems = b""
+            log.info(
+                f"ksite: built {report.pages} pages in {time.perf_counter() - started:.2f} s "
+                f"({len(report.rendered)} rendered, {len(report.wrapped)} written anew)"
+            )
+            return
+        server.problems = problems_html(shown)
+        log.error(
+            "ksite: the last save did not build; the preview shows the last good build:\n" + "\n".join(shown)
+        )
+
+    server.builder = rebuild
+    for path in (project.content_dir, project.templates_dir):
+        if path.exists():
+            server.watch(str(path))
+    server.watch(str(project.config_file), recursive=False)
+    rebuild()
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        log.info("Shutting down...")
+    finally:
+        server.shutdown()

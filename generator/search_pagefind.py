@@ -103,6 +103,15 @@ def start_pagefind(entries: Sequence[SearchEntry], lang: str, bundle: Path) -> P
     return PagefindRun(process, tmp, bundle)
 
 
+def bundle_key(entries: Sequence[SearchEntry], lang: str) -> str:
+    """What a language's bundle is made from: its documents (Pagefind's version and options
+    are part of the cache's settings); the same key, the same bundle."""
+    digest = hashlib.blake2b(lang.encode(), digest_size=20)
+    for entry in entries:
+        digest.update(b"\0" + entry.url.encode() + b"\0" + entry.html.encode())
+    return digest.hexdigest()
+
+
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 

@@ -208,3 +208,27 @@ def test_packaged_templates_compile() -> None:
     assert len(names) > 10
     for name in names:
         env.get_template(name)  # raises TemplateSyntaxError (or an assertion error) if broken
+
+
+def test_languages_are_built_side_by_side_and_report_their_problems_together() -> None:
+    """Each language in a process of its own (where there are two cores and ``fork``); a
+    problem of any language comes back to the build, all of them at once."""
+    from generator.build import side_by_side
+    from generator.errors import error
+
+    def job(lang: str) -> int:
+        if lang != "en":
+            raise ContentError([error(f"content/{lang}.md", 3, 7, f"bad {lang}")])
+        return os.getpid()
+
+    with pytest.raises(ContentError) as caught:
+        side_by_side(job, ["en", "zh", "fr"])
+    assert [str(p) for p in caught.value.problems] == [
+        "content/fr.md:3:7: error: bad fr",
+        "content/zh.md:3:7: error: bad zh",
+    ]
+    pids = side_by_side(lambda lang: os.getpid(), ["en", "zh"])
+    if (os.cpu_count() or 1) >= 2:
+        assert len(set(pids)) == 2 and os.getpid() not in pids
+    else:
+        assert pids == [os.getpid(), os.getpid()]

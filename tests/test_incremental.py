@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from generator import build as build_module
 from generator.build import BuildReport, build, render_pages
 from generator.check import load_site
 from generator.config import ProjectConfig
 from generator.mkdocs_plugin import build_into
-from generator.pagekinds import page_url
+from generator.pagekinds import PAGE_KINDS, page_url
 from generator.render import RenderedPage
 
 from .builtsite import copy_project
@@ -82,10 +83,66 @@ def clean_equals_incremental(config: ProjectConfig) -> None:
     assert digest(config.site_dir) == incremental
 
 
+def navigation(config: ProjectConfig) -> set[str]:
+    """The pages of the navigation (one of their kind): the theme wraps them on every build."""
+    return in_every_language(config, {kind.url_of() for kind in PAGE_KINDS if "{" not in kind.url})
+
+
+def inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
 def test_unchanged_rebuild_renders_nothing(project: ProjectConfig) -> None:
+    before = inodes(project.site_dir)
     report = rebuild(project)
     assert report.rendered == []
     assert len(report.reused) > 40
+    # The theme wrapped only the navigation's pages; every other page and both search bundles
+    # are the published files, taken over by hard links.
+    assert set(report.wrapped) == navigation(project)
+    after = inodes(project.site_dir)
+    pages = [name for name in after if name.endswith("index.html")]
+    taken = {name for name in pages if after[name] == before.get(name)}
+    assert len(taken) == len(pages) - len(report.wrapped) >= 40
+    bundles = [name for name in after if "/pagefind/" in f"/{name}"]
+    assert bundles and all(after[name] == before[name] for name in bundles)
+    clean_equals_incremental(project)
+
+
+def test_a_failed_rebuild_never_writes_through_a_taken_page(
+    project: ProjectConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Taken pages are hard links to the published site's files: the build must never write
+    into one. A rebuild that wraps changed pages and then fails leaves the site as it was."""
+    before = digest(project.site_dir)
+    brief = project.content_dir / "knowledge" / f"{BRIEF}.md"
+    brief.write_text(brief.read_text("utf-8") + "\nA sentence added.\n", "utf-8")
+
+    def failing_link_check(*args: object) -> object:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build_module, "check_site", failing_link_check)
+    with pytest.raises(RuntimeError, match="disk full"):
+        rebuild(project)
+    assert digest(project.site_dir) == before
+    monkeypatch.undo()
+    report = rebuild(project)
+    assert f"en:{page_url('product', BRIEF)}" in report.wrapped
+    assert len(report.wrapped) < len(report.reused) / 2
+    clean_equals_incremental(project)
+
+
+def test_a_page_edited_in_the_site_or_a_site_removed_is_made_again(project: ProjectConfig) -> None:
+    """Only the very file a build published is taken over (same inode, size and time)."""
+    page = project.site_dir / page_url("product", BRIEF) / "index.html"
+    page.write_text(page.read_text("utf-8").replace("</body>", "<p>edited by hand</p></body>"), "utf-8")
+    report = rebuild(project)
+    assert report.rendered == [] and f"en:{page_url('product', BRIEF)}" in report.wrapped
+    assert "edited by hand" not in page.read_text("utf-8")
+    shutil.rmtree(project.site_dir)
+    report = rebuild(project)
+    assert report.rendered == [] and len(report.wrapped) == len(report.reused)
+    clean_equals_incremental(project)
 
 
 def test_one_brief_change_rerenders_exactly_the_pages_showing_it(
@@ -102,6 +159,9 @@ def test_one_brief_change_rerenders_exactly_the_pages_showing_it(
     expected = pages_showing(project, BRIEF)
     assert set(report.rendered) == expected
     assert len(report.rendered) == len(expected)  # each page once
+    # The theme wraps the pages that changed and the navigation's, and no other.
+    assert f"en:{page_url('product', BRIEF)}" in report.wrapped
+    assert set(report.wrapped) <= expected | navigation(project)
     assert f"en:{page_url('place', 'harbin')}" in report.reused  # the brief is not tagged Harbin
     # The entries the rebuild replaced are pruned: each store holds its language's pages.
     for lang in project.languages:

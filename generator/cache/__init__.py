@@ -13,6 +13,9 @@ What is kept, and why it pays (figures in docs/architecture.md):
   (:mod:`generator.cache.pages`); rendering and search documents are most of ksite's work.
 - ``pdf/<digest>.pdf``: PDF briefs by the digest of their inputs; WeasyPrint takes seconds a
   brief.
+- ``site.sqlite3``: the published site's files and the key each was made from
+  (:mod:`generator.cache.sitefiles`); a page or search bundle made from the same key is taken
+  over by a hard link instead of being made again, which is most of a small rebuild.
 - ``scans.sqlite3``: the link check's scan of each page, by the digest of the page's bytes
   (:mod:`generator.cache.scans`); scanning every page is most of the link check.
 """
@@ -29,6 +32,7 @@ from ..link import LinkedSite
 from .keys import code_digest, folder_digest
 from .pages import Answers, PageStore
 from .scans import ScanStore
+from .sitefiles import SiteFiles
 
 FOLDER = ".ksite-cache"
 
@@ -72,6 +76,16 @@ class BuildCache:
     def scan_store(self) -> ScanStore:
         """The link check's scans; they depend on the page's bytes and ksite's code only."""
         return ScanStore(self.folder / "scans.sqlite3", code_digest())
+
+    def site_files(self, staging: Path) -> SiteFiles:
+        """The published site's files, to be taken over into ``staging`` where unchanged."""
+        return SiteFiles(
+            self.folder / "site.sqlite3",
+            self.config.site_dir,
+            staging,
+            self.settings_digest,
+            self.folder / "theme-templates",
+        )
 
     def rendered(self) -> list[str]:
         return [url for s in self.stores for url in s.rendered]
