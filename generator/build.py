@@ -16,6 +16,7 @@ import os
 import posixpath
 import secrets
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -266,6 +267,8 @@ def build(
             report.reused += language.reused
             report.wrapped += language.wrapped
             made.update(language.made)
+        if takeover is not None:  # taken in the languages' processes: known here too
+            takeover.taken = [name for language in built for name in language.taken]
             for step, seconds in language.seconds.items():  # side by side: the longest counts
                 report.seconds[step] = max(report.seconds.get(step, 0.0), seconds)
 
@@ -304,6 +307,8 @@ class LanguageBuild:
     reused: list[str]
     wrapped: list[str]
     made: dict[str, str]
+    taken: list[str]
+    """Files taken over from the published site (their digests spare the link check a read)."""
     seconds: dict[str, float]
 
 
@@ -357,10 +362,15 @@ def _language(
         rendered, reused = memo.rendered, memo.reused
     else:
         rendered, reused = [f"{lang}:{page.url}" for page in language.pages], []
-    return LanguageBuild(list(rendered), list(reused), list(shelled.wrapped), made, seconds)
+    taken = [name for name in takeover.taken if name.startswith(language.prefix)] if takeover else []
+    return LanguageBuild(list(rendered), list(reused), list(shelled.wrapped), made, taken, seconds)
 
 
 _Result = TypeVar("_Result")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def side_by_side(job: Callable[[str], _Result], languages: Sequence[str]) -> list[_Result]:
@@ -385,9 +395,9 @@ def side_by_side(job: Callable[[str], _Result], languages: Sequence[str]) -> lis
                 number, lang = pending.pop(0)
                 receive, send = context.Pipe(duplex=False)
                 child = context.Process(target=_run_in_child, args=(job, lang, send), name=f"ksite {lang}")
+                running[receive] = (number, lang, child)
                 child.start()
                 send.close()
-                running[receive] = (number, lang, child)
             for ready in wait(list(running)):
                 assert isinstance(ready, Connection)
                 number, lang, process = running.pop(ready)
@@ -405,10 +415,15 @@ def side_by_side(job: Callable[[str], _Result], languages: Sequence[str]) -> lis
                     problems += value.problems
                 elif failure is None:
                     failure = value
-    finally:
+    finally:  # interrupted: stop the others, letting them cancel their Pagefind runs first
         for _, _, left in running.values():
-            left.kill()
-            left.join()
+            if left.pid is not None:
+                left.terminate()
+        for _, _, left in running.values():
+            if left.pid is not None:
+                left.join(5)
+                left.kill()
+                left.join()
     if failure is not None:
         raise failure
     if problems:
@@ -417,7 +432,9 @@ def side_by_side(job: Callable[[str], _Result], languages: Sequence[str]) -> lis
 
 
 def _run_in_child(job: Callable[[str], Any], lang: str, send: Connection) -> None:
-    """Run ``job`` in a forked process and send back ``(True, result)`` or ``(False, error)``."""
+    """Run ``job`` in a forked process and send back ``(True, result)`` or ``(False, error)``.
+    Stopped (the build was interrupted), it unwinds as from Ctrl-C, cancelling Pagefind."""
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         send.send((True, job(lang)))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the build

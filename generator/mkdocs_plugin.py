@@ -220,6 +220,10 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         return nav
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        # Pages taken over were not read; the sitemap (written anew) reads every page's metadata.
+        for file in files.documentation_pages():
+            if isinstance(file, _PageFile) and file.taken and file.page is not None:
+                file.page.meta = _meta(self.pages[file.src_uri])
         if self.takeover is not None:
             self.takeover.compiled_templates.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.takeover.compiled_templates))
@@ -282,14 +286,34 @@ _KNOWN_PLUGINS = frozenset({"ksite", "search", "material/search"})
 """Plugins whose effect on a page depends on that page alone (and the settings)."""
 
 
+_SETTINGS = (
+    "site_name",
+    "site_url",
+    "site_description",
+    "site_author",
+    "copyright",
+    "repo_url",
+    "repo_name",
+    "edit_uri",
+    "use_directory_urls",
+    "extra",
+    "extra_css",
+    "extra_javascript",
+    "nav",
+)
+"""The settings MkDocs hands the theme: as loaded, after ``!ENV`` values and ``INHERIT``."""
+
+
 def _shared_key(config: MkDocsConfig, nav: Navigation, pages: dict[str, RenderedPage]) -> str | None:
-    """What every page's theme output depends on beside the page itself and the settings
-    (mkdocs.yml, ksite's code and the libraries' versions, already in the cache's salt): the
-    navigation's titles and links, the build date, the theme's custom folder and the
-    language. None when another plugin or a hook takes part: it may read any page."""
+    """What every page's theme output depends on beside the page itself and ksite's code and
+    the libraries' versions (in the cache's salt): the settings as MkDocs loaded them, the
+    navigation's titles and links, the build date and the theme's custom folder. None when
+    another plugin or a hook takes part: it may read any page."""
     if set(config.plugins) - _KNOWN_PLUGINS or config.hooks:
         return None
     digest = hashlib.blake2b(digest_size=20)
+    settings = {name: config[name] for name in _SETTINGS}
+    digest.update(repr((sorted(dict(config.theme).items(), key=repr), settings)).encode())
     entries = []
     for page in nav.pages:
         rendered = pages.get(page.file.src_uri)

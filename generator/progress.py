@@ -9,35 +9,43 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.status import Status
+    from rich.live import Live
+    from rich.spinner import Spinner
 
     from .build import BuildReport
 
 
 class BuildProgress:
-    """A spinner naming the stage under way (terminal only)."""
+    """A line naming the stage under way (terminal only).
+
+    Redrawn when the stage changes, never by a thread of its own: the build forks a process
+    per language, and a thread holding the terminal's lock at that moment would leave a child
+    waiting for it forever."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self._status: Status | None = None
+        self._live: Live | None = None
 
     def __enter__(self) -> BuildProgress:
         if self.enabled:
             from rich.console import Console
+            from rich.live import Live
 
-            self._status = Console(stderr=True).status("starting")
-            self._status.start()
+            self._live = Live(
+                _line("starting"), console=Console(stderr=True), auto_refresh=False, transient=True
+            )
+            self._live.start()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._status is not None:
-            self._status.stop()
+        if self._live is not None:
+            self._live.stop()
 
     def stage(self, name: str) -> None:
-        if self._status is not None:
-            self._status.update(name + "…")
+        if self._live is not None:
+            self._live.update(_line(name + "…"), refresh=True)
 
     def summary(self, report: BuildReport, site_dir: Path) -> None:
         line = (
@@ -59,3 +67,9 @@ class BuildProgress:
         console = Console(stderr=True, soft_wrap=True)
         console.print(line)
         console.print(table)
+
+
+def _line(text: str) -> Spinner:
+    from rich.spinner import Spinner
+
+    return Spinner("dots", text=text)

@@ -274,3 +274,54 @@ def test_a_stored_page_reads_back_equal(tmp_path: Path) -> None:
         entry = page.search
         assert entry is not None
         assert _page_from_row(_page_to_row(page), page.html, entry.html, entry.row) == page
+
+
+def test_taken_pages_keep_their_place_in_the_sitemap(tmp_path: Path) -> None:
+    """The sitemap is written anew on every build from every page's metadata, also of the
+    pages taken over unread (with ``site_url`` set it lists each page's languages)."""
+    config = copy_project(tmp_path / "project", site_url="https://example.org/ta/")
+    build(config, build_into, pdf=False)
+    report = rebuild(config)
+    assert len(report.wrapped) == len(navigation(config))
+    sitemap = (config.site_dir / "sitemap.xml").read_text("utf-8")
+    assert f"https://example.org/ta/zh/{page_url('product', BRIEF)}" in sitemap
+    assert sitemap.count('hreflang="zh"') == sitemap.count("<url>") > 20
+    clean_equals_incremental(config)
+
+
+def test_a_setting_from_the_environment_wraps_every_page_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the theme shows is keyed by the settings as MkDocs loaded them, not only by the
+    bytes of mkdocs.yml: ``!ENV`` values and inherited files count."""
+    config = copy_project(tmp_path / "project")
+    text = config.config_file.read_text("utf-8")
+    config.config_file.write_text(text + '\ncopyright: !ENV [KSITE_TEST_COPYRIGHT, "first"]\n', "utf-8")
+    monkeypatch.setenv("KSITE_TEST_COPYRIGHT", "Copyright one")
+    build(config, build_into, pdf=False)
+    monkeypatch.setenv("KSITE_TEST_COPYRIGHT", "Copyright two")
+    report = rebuild(config)
+    assert len(report.wrapped) == len(report.reused) + len(report.rendered)
+    page = config.site_dir / page_url("product", BRIEF) / "index.html"
+    assert "Copyright two" in page.read_text("utf-8")
+    clean_equals_incremental(config)
+
+
+def test_serve_and_build_share_their_pages_but_not_their_site(project: ProjectConfig) -> None:
+    """``ksite serve`` builds into its own folder with ``ksite build``'s page store: neither
+    renders again what the other rendered, and each takes over its own published files."""
+    preview = replace(project, site_dir=project.root / ".ksite-cache" / "serve" / "site")
+    served = build(preview, build_into, pdf=False)
+    assert served.rendered == [] and len(served.wrapped) == len(served.reused)
+    again = rebuild(project)
+    assert again.rendered == [] and set(again.wrapped) == navigation(project)
+
+
+def test_builds_with_and_without_pdfs_keep_each_their_pages(tmp_path: Path) -> None:
+    """A product's page links its PDF brief or not; a build of one kind does not throw away
+    the other kind's pages (``ksite serve`` and ``--no-pdf`` between two full builds)."""
+    config = copy_project(tmp_path / "project")
+    build(config, build_into, pdf=True)
+    assert build(config, build_into, pdf=False).reused != []
+    assert build(config, build_into, pdf=True).rendered == []
+    assert build(config, build_into, pdf=False).rendered == []

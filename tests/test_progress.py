@@ -38,3 +38,13 @@ def test_on_a_terminal_a_table_of_stage_times(capsys: pytest.CaptureFixture[str]
     assert "built 50 pages into site: 1 rendered, 49 unchanged" in err
     for stage, seconds in (("check", "0.50"), ("render", "0.25"), ("mkdocs", "2.00"), ("total", "3.00")):
         assert any(stage in line and seconds in line for line in err.splitlines()), stage
+
+
+def test_the_terminal_display_runs_no_thread_of_its_own() -> None:
+    """The build forks a process per language: no other thread may be running then."""
+    import threading
+
+    before = threading.active_count()
+    with BuildProgress(enabled=True) as progress:
+        progress.stage("rendering and writing en, zh")
+        assert threading.active_count() == before

@@ -13,7 +13,7 @@ What is kept, and why it pays (figures in docs/architecture.md):
   (:mod:`generator.cache.pages`); rendering and search documents are most of ksite's work.
 - ``pdf/<digest>.pdf``: PDF briefs by the digest of their inputs; WeasyPrint takes seconds a
   brief.
-- ``site.sqlite3``: the published site's files and the key each was made from
+- ``sites/<folder digest>.sqlite3``: the published site's files and the key each was made from
   (:mod:`generator.cache.sitefiles`); a page or search bundle made from the same key is taken
   over by a hard link instead of being made again, which is most of a small rebuild.
 - ``scans.sqlite3``: the link check's scan of each page, by the digest of the page's bytes
@@ -23,7 +23,7 @@ What is kept, and why it pays (figures in docs/architecture.md):
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -57,7 +57,9 @@ class BuildCache:
         digest = hashlib.sha256(code_digest().encode())
         digest.update(folder_digest(config.templates_dir).encode())
         digest.update(config.config_file.read_bytes() if config.config_file.is_file() else b"")
-        digest.update(repr(config).encode())
+        # Where the site is written changes no page: ``ksite serve`` builds elsewhere with the
+        # same stores.
+        digest.update(repr(replace(config, site_dir=config.root)).encode())
         return digest.hexdigest()
 
     def page_store(self, site: LinkedSite, lang: str) -> PageStore:
@@ -78,9 +80,11 @@ class BuildCache:
         return ScanStore(self.folder / "scans.sqlite3", code_digest())
 
     def site_files(self, staging: Path) -> SiteFiles:
-        """The published site's files, to be taken over into ``staging`` where unchanged."""
+        """The published site's files, to be taken over into ``staging`` where unchanged (a
+        store per site folder: ``ksite build`` and ``ksite serve`` publish in different ones)."""
+        where = hashlib.sha256(str(self.config.site_dir.resolve()).encode()).hexdigest()[:16]
         return SiteFiles(
-            self.folder / "site.sqlite3",
+            self.folder / "sites" / f"{where}.sqlite3",
             self.config.site_dir,
             staging,
             self.settings_digest,

@@ -113,12 +113,26 @@ class PageStore:
     def close(self, prune: bool) -> None:
         """Write what is pending; with ``prune`` (every page of the language was asked for),
         drop the pages this build did not use, so the store holds what the next one asks for."""
-        unused = [name for name in self._stored() if name not in self._used] if prune else []
+        unused: list[tuple[str, str, str]] = []
+        if prune:
+            built = {(kind, key) for kind, key, _ in self._used}
+            with_pdfs = any(variant for _, _, variant in self._used)
+            unused = [name for name in self._stored() if self._stale(name, built, with_pdfs)]
         self._flush(unused)
         self._rows = None
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def _stale(self, name: tuple[str, str, str], built: set[tuple[str, str]], with_pdfs: bool) -> bool:
+        """A kept page this build did not use, and that no build of the other kind will: one
+        whose page is gone (not in ``built``), or an older variant of a page this build made the
+        same way. A build with PDF briefs and one without (``ksite serve``, ``--no-pdf``) keep
+        each their variant of a product's page."""
+        if name in self._used:
+            return False
+        kind, key, variant = name
+        return (kind, key) not in built or bool(variant) == with_pdfs
 
     def _stored(self) -> dict[tuple[str, str, str], _Row]:
         """Every kept page, read in one query on first use (a query per page cost twice as much)."""

@@ -16,6 +16,7 @@ are unchanged. Where hard links are not possible the file is simply made again.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -68,9 +69,11 @@ class SiteFiles:
         linked = [name for name in inside if self._link(name)]
         if len(linked) == len(inside):
             return True
-        for name in linked:  # a partial bundle is worse than none: Pagefind writes it afresh
-            (self.staging / name).unlink(missing_ok=True)
+        for name in linked:
             self.taken.remove(name)
+        # A partial bundle is worse than none: Pagefind writes it afresh, into a folder that
+        # must not exist.
+        shutil.rmtree(self.staging / folder, ignore_errors=True)
         return False
 
     def digests(self) -> dict[str, bytes]:
