@@ -46,7 +46,7 @@ from .link import LinkedSite
 from .pdf import BriefPrinter, print_briefs
 from .render import PageMemo, RenderedPage, Renderer, SiteInfo
 from .search import SearchEntry, fallback_script
-from .search_pagefind import BUNDLE_DIR, bundle_key, start_pagefind
+from .search_pagefind import Indexing, plan_bundles
 from .templating import make_environment
 
 SEARCH_FALLBACK = "search/ksite-fallback.js"
@@ -324,8 +324,9 @@ def _language(
     lang: str,
 ) -> LanguageBuild:
     """Render, export and write one language into ``staging``: its pages (from the page store
-    where none of their reads changed), its search bundle (Pagefind on its own core while the
-    shell writes, or the published bundle taken over when no document changed) and the shell."""
+    where none of their reads changed), its search bundles (Pagefind in the background while
+    the shell writes, one bundle after another; a published bundle none of whose documents
+    changed is taken over) and the shell."""
     seconds: dict[str, float] = {}
     with _timed_into(seconds, "render"):
         memo = kept.page_store(site, lang) if kept is not None else None
@@ -339,25 +340,31 @@ def _language(
             memo.close(prune=True)
     gc.freeze()
     made: dict[str, str] = {}
-    run = None
-    entries = language.search_entries
-    key, folder = bundle_key(entries, lang), language.prefix + BUNDLE_DIR
+    indexing = None
+    bundles = plan_bundles(language.search_entries, lang)
     try:
         with _timed_into(seconds, "search index"):
-            if takeover is None or not takeover.take_folder(folder, key):
-                run = start_pagefind(entries, lang, scratch / "pagefind" / lang)
+            todo = [
+                bundle
+                for bundle in bundles
+                if takeover is None or not takeover.take_folder(language.prefix + bundle.folder, bundle.key)
+            ]
+            if todo:
+                indexing = Indexing(todo, lang, scratch / "pagefind" / lang)
         with _timed_into(seconds, "mkdocs"):
             shelled = shell(config, staging, (language,), takeover)
         with _timed_into(seconds, "search index"):
-            if run is not None:
-                os.replace(run.finish(), staging / folder)
-                run = None
+            if indexing is not None:
+                for folder, written in indexing.finish():
+                    os.replace(written, staging / language.prefix / folder)
+                indexing = None
     except BaseException:
-        if run is not None:
-            run.cancel()
+        if indexing is not None:
+            indexing.cancel()
         raise
     made.update(shelled.made)
-    made.update(_files_under(staging, folder, key))
+    for bundle in bundles:
+        made.update(_files_under(staging, language.prefix + bundle.folder, bundle.key))
     if memo is not None:
         rendered, reused = memo.rendered, memo.reused
     else:

@@ -15,10 +15,12 @@ and polls every 100 ms: half a minute for 300 pages.)
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,13 +105,91 @@ def start_pagefind(entries: Sequence[SearchEntry], lang: str, bundle: Path) -> P
     return PagefindRun(process, tmp, bundle)
 
 
-def bundle_key(entries: Sequence[SearchEntry], lang: str) -> str:
-    """What a language's bundle is made from: its documents (Pagefind's version and options
-    are part of the cache's settings); the same key, the same bundle."""
-    digest = hashlib.blake2b(lang.encode(), digest_size=20)
+SHARD_SIZE = 2000
+"""Documents per bundle. Pagefind holds a bundle in memory while it writes it (about 60 MB per
+1,000 documents) and has no incremental mode: a change to one document makes its whole
+bundle again (0.7 ms a document). A language of more documents is split into bundles by a
+hash of each page's URL; the browser merges them (``mergeIndex``)."""
+SHARDS_FILE = "ksite-shards.json"
+"""In the first bundle: the folders of the others, relative to the language's root."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One Pagefind bundle of a language: its folder (relative to the language's root), its
+    documents, and the key they make (the same key, the same bundle)."""
+
+    folder: str
+    entries: tuple[SearchEntry, ...]
+    key: str
+    shards: tuple[str, ...] = ()
+    """For the first bundle: the other bundles' folders (written into its :data:`SHARDS_FILE`)."""
+
+
+def plan_bundles(entries: Sequence[SearchEntry], lang: str, size: int | None = None) -> list[Bundle]:
+    """The bundles of a language: ``pagefind/``, then ``pagefind-2/``... when it has more than
+    ``size`` documents. A document's bundle depends only on its URL and their number, so an
+    edit makes one bundle again."""
+    count = max(1, -(-len(entries) // (size or SHARD_SIZE)))
+    groups: list[list[SearchEntry]] = [[] for _ in range(count)]
     for entry in entries:
-        digest.update(b"\0" + entry.url.encode() + b"\0" + entry.html.encode())
-    return digest.hexdigest()
+        groups[_bucket(entry.url, count)].append(entry)
+    folders = [BUNDLE_DIR] + [f"{BUNDLE_DIR}-{number}" for number in range(2, count + 1)]
+    bundles = []
+    for number, (folder, group) in enumerate(zip(folders, groups, strict=True)):
+        digest = hashlib.blake2b(f"{lang}\0{count}\0{number}".encode(), digest_size=20)
+        for entry in group:
+            digest.update(b"\0" + entry.url.encode() + b"\0" + entry.html.encode())
+        others = tuple(f"{f}/" for f in folders[1:]) if number == 0 else ()
+        bundles.append(Bundle(folder, tuple(group), digest.hexdigest(), others))
+    return bundles
+
+
+def _bucket(url: str, count: int) -> int:
+    if count == 1:
+        return 0
+    return int.from_bytes(hashlib.blake2b(url.encode(), digest_size=8).digest(), "big") % count
+
+
+class Indexing:
+    """Pagefind over some bundles of a language, one after another in a background thread
+    (one bundle in memory at a time), each into ``scratch/<folder>``."""
+
+    def __init__(self, bundles: Sequence[Bundle], lang: str, scratch: Path) -> None:
+        self.bundles, self.lang, self.scratch = list(bundles), lang, scratch
+        self._run: PagefindRun | None = None
+        self._stopped = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._index_all, name=f"pagefind {lang}", daemon=True)
+        self._thread.start()
+
+    def _index_all(self) -> None:
+        try:
+            for bundle in self.bundles:
+                if self._stopped:
+                    return
+                target = self.scratch / bundle.folder
+                self._run = start_pagefind(bundle.entries, self.lang, target)
+                self._run.finish()
+                self._run = None
+                if bundle.folder == BUNDLE_DIR:
+                    (target / SHARDS_FILE).write_text(json.dumps(list(bundle.shards)), "utf-8")
+        except BaseException as exc:  # noqa: BLE001 - raised again by finish()
+            self._error = exc
+
+    def finish(self) -> list[tuple[str, Path]]:
+        """Wait for every bundle; returns each bundle's folder and where it was written."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return [(bundle.folder, self.scratch / bundle.folder) for bundle in self.bundles]
+
+    def cancel(self) -> None:
+        self._stopped = True
+        run = self._run
+        if run is not None and run.process.poll() is None:
+            run.process.kill()
+        self._thread.join()
 
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)

@@ -325,3 +325,22 @@ def test_builds_with_and_without_pdfs_keep_each_their_pages(tmp_path: Path) -> N
     assert build(config, build_into, pdf=False).reused != []
     assert build(config, build_into, pdf=True).rendered == []
     assert build(config, build_into, pdf=False).rendered == []
+
+
+def test_an_edit_makes_only_its_search_bundle_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A language of many documents has several Pagefind bundles; an edit to one brief's body
+    makes the bundle holding it again and takes the others over."""
+    from generator import search_pagefind
+
+    monkeypatch.setattr(search_pagefind, "SHARD_SIZE", 8)
+    config = copy_project(tmp_path / "project")
+    build(config, build_into, pdf=False)
+    before = inodes(config.site_dir)
+    brief = config.content_dir / "knowledge" / f"{BRIEF}.md"
+    brief.write_text(brief.read_text("utf-8") + "\nA sentence added.\n", "utf-8")
+    rebuild(config)
+    after = inodes(config.site_dir)
+    folders = {name.split("/")[0] for name in after if name.startswith("pagefind")}
+    remade = {f for f in folders if any(after[n] != before.get(n) for n in after if n.startswith(f + "/"))}
+    assert len(folders) >= 3 and len(remade) == 1
+    clean_equals_incremental(config)

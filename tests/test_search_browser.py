@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -184,3 +186,54 @@ def test_searching_loads_nothing_from_other_hosts(base_url: str, context: Any) -
     assert any("/pagefind/" in url for url in requested)
     assert external_hosts(requested) == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[Any]]]:
+    """The bundled site built with a bundle per 8 documents: several Pagefind bundles per
+    language, as a large site has; with the English bundles as planned."""
+    from generator import search_pagefind
+    from generator.build import build
+    from generator.check import checked_site
+    from generator.mkdocs_plugin import build_into
+
+    from .browser import serve_directory
+    from .builtsite import copy_project
+
+    config = copy_project(tmp_path_factory.mktemp("sharded") / "project")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(search_pagefind, "SHARD_SIZE", 8)
+    try:
+        build(config, build_into, pdf=False)
+        from generator.build import language_site
+
+        site, _ = checked_site(config)
+        bundles = search_pagefind.plan_bundles(language_site(config, site, "en").search_entries, "en")
+    finally:
+        patch.undo()
+    with serve_directory(config.site_dir) as url:
+        yield url, bundles
+
+
+def title_of(entry: Any) -> str:
+    """The title in a page's search document."""
+    return html.unescape(str(entry.html).split("<h1", 1)[1].split(">", 1)[1].split("</h1>", 1)[0])
+
+
+def test_a_language_split_into_several_bundles_is_searched_as_one(
+    sharded: tuple[str, list[Any]], context: Any
+) -> None:
+    url, bundles = sharded
+    assert len(bundles) >= 3
+    page = context.new_page()
+    try:
+        page.goto(url + "knowledge/")
+        for bundle in bundles:  # a page of every bundle is found by its title
+            entry = max((e for e in bundle.entries if e.url), key=lambda e: len(title_of(e)))
+            title = title_of(entry)
+            results = search(page, title)
+            paths = [urlsplit(r["href"]).path.removesuffix("index.html") for r in results]
+            assert "/" + entry.url in paths, (bundle.folder, title, paths)
+        assert page.get_attribute("[data-ksite-search]", "data-ksite-engine") == "pagefind"
+    finally:
+        page.close()

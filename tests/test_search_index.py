@@ -284,3 +284,27 @@ def test_the_document_writer_writes_plain_names_only(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not a plain file name"):
         write_documents([("../escape.html", b"x")], folder)
     assert not (tmp_path / "escape.html").exists()
+
+
+def test_a_large_language_is_split_into_bundles_and_an_edit_touches_one() -> None:
+    """Each document is in exactly one bundle, chosen by its URL; changing a document changes
+    its bundle's key only; a different number of bundles changes every key."""
+    import tempfile
+    from dataclasses import replace
+
+    from generator.search_pagefind import BUNDLE_DIR, plan_bundles
+
+    config = copy_project(Path(tempfile.mkdtemp(prefix="ksite-bundles-")) / "project")
+    site, _ = load_site(config)
+    entries = [page.search for page in render_pages(config, site, "en") if page.search is not None]
+    assert len(plan_bundles(entries, "en")) == 1  # the real site: one bundle
+    bundles = plan_bundles(entries, "en", size=8)
+    count = -(-len(entries) // 8)
+    assert [b.folder for b in bundles] == [BUNDLE_DIR] + [f"{BUNDLE_DIR}-{n}" for n in range(2, count + 1)]
+    assert bundles[0].shards == tuple(f"{b.folder}/" for b in bundles[1:])
+    assert sorted(e.url for b in bundles for e in b.entries) == sorted(e.url for e in entries)
+    edited = [replace(e, html=e.html + "<p>edited</p>") if e is entries[3] else e for e in entries]
+    after = plan_bundles(edited, "en", size=8)
+    changed = [b.folder for b, a in zip(bundles, after, strict=True) if b.key != a.key]
+    assert changed == [next(b.folder for b in bundles if entries[3] in b.entries)]
+    assert not {b.key for b in bundles} & {b.key for b in plan_bundles(entries, "en", size=9)}

@@ -90,36 +90,59 @@
     return import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
       // Result URLs stay relative to the language root (href() resolves them), wherever the
       // site is hosted; Pagefind would otherwise prefix the path it was loaded from.
-      return Promise.resolve(pagefind.options({ baseUrl: "/", excerptLength: 24 })).then(function () {
-        return {
-          name: "pagefind",
-          search: function (query) {
-            return pagefind.search(query).then(function (found) {
-              var results = (found && found.results) || [];
-              return {
-                total: results.length,
-                more: function (from, to) {
-                  return Promise.all(
-                    results.slice(from, to).map(function (r) {
-                      return r.data().then(function (d) {
-                        return {
-                          // The page's URL is the document's "path" metadata (documents are
-                          // written flat, under names of their own).
-                          url: d.meta.path || d.url,
-                          title: escapeHtml(d.meta.title || d.url),
-                          line: escapeHtml(d.meta.line || ""),
-                          excerpt: markOnly(d.excerpt || ""),
-                        };
-                      });
-                    })
-                  );
-                },
-              };
-            });
-          },
-        };
-      });
+      return Promise.resolve(pagefind.options({ baseUrl: "/", excerptLength: 24 }))
+        .then(function () {
+          return mergeShards(pagefind);
+        })
+        .then(function () {
+          return {
+            name: "pagefind",
+            search: function (query) {
+              return pagefind.search(query).then(function (found) {
+                var results = (found && found.results) || [];
+                return {
+                  total: results.length,
+                  more: function (from, to) {
+                    return Promise.all(
+                      results.slice(from, to).map(function (r) {
+                        return r.data().then(function (d) {
+                          return {
+                            // The page's URL is the document's "path" metadata (documents are
+                            // written flat, under names of their own).
+                            url: d.meta.path || d.url,
+                            title: escapeHtml(d.meta.title || d.url),
+                            line: escapeHtml(d.meta.line || ""),
+                            excerpt: markOnly(d.excerpt || ""),
+                          };
+                        });
+                      })
+                    );
+                  },
+                };
+              });
+            },
+          };
+        });
     });
+  }
+
+  /* A large language's index is split into several Pagefind bundles (ksite writes the others'
+     folders into the first one's ksite-shards.json); they are searched as one. */
+  function mergeShards(pagefind) {
+    return fetch(new URL("pagefind/ksite-shards.json", root).href)
+      .then(function (response) {
+        return response.ok ? response.json() : [];
+      })
+      .catch(function () {
+        return [];
+      })
+      .then(function (folders) {
+        return Promise.all(
+          folders.map(function (folder) {
+            return pagefind.mergeIndex(new URL(folder, root).href, { baseUrl: "/" });
+          })
+        );
+      });
   }
 
   /* Pagefind's excerpt is escaped text with <mark> around matches; keep only those tags. */
