@@ -274,8 +274,7 @@ def build(
 
         tell("checking links" if check_links else "listing links")
         with timed("links"):
-            known = takeover.digests() if takeover is not None else {}
-            links = _check_links(config, staging, kept, known) if check_links else list_links(staging)
+            links = _check_links(config, staging, kept, takeover) if check_links else list_links(staging)
         report.external = len({url for _, url in links.external_links()})
         if check_external:
             tell(f"checking {report.external} external links")
@@ -288,7 +287,7 @@ def build(
             if previous is not None:
                 report.removal = remove_in_background(previous)
             if takeover is not None:
-                takeover.record(made, links.digests)
+                takeover.record(made, links.digests, links.listing)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -454,11 +453,13 @@ def _run_in_child(job: Callable[[str], Any], lang: str, send: Connection) -> Non
 
 
 def _check_links(
-    config: ProjectConfig, staging: Path, kept: BuildCache | None, known: Mapping[str, bytes]
+    config: ProjectConfig, staging: Path, kept: BuildCache | None, takeover: SiteFiles | None
 ) -> SiteLinks:
+    """The link check, with the scans kept and what the published site's check saw."""
     scans = kept.scan_store() if kept is not None else None
+    known, last = (takeover.digests(), takeover.last_check()) if takeover is not None else ({}, None)
     try:
-        problems, links = check_site(staging, urlsplit(config.site_url).path, scans, known)
+        problems, links = check_site(staging, urlsplit(config.site_url).path, scans, known, last)
     finally:
         if scans is not None:
             scans.close()

@@ -111,12 +111,28 @@ class SiteLinks:
     external: dict[str, tuple[str, ...]]
     digests: dict[str, bytes] = field(default_factory=dict)
     """The digest of each page's bytes, where a memo was used (see :func:`check_site`)."""
+    listing: bytes = b""
+    """The digest of the list of files, for a site whose links were checked (see :class:`LastCheck`)."""
 
     def external_links(self) -> Iterator[tuple[str, str]]:
         """(page, url) for every link that leaves the site."""
         for page, urls in self.external.items():
             for url in urls:
                 yield page, url
+
+
+@dataclass(frozen=True)
+class LastCheck:
+    """What the check of the published site saw, which it passed: the digest of its list of
+    files and of each page."""
+
+    listing: bytes
+    pages: Mapping[str, bytes]
+
+
+def listing_digest(files: Iterable[str], base_path: str) -> bytes:
+    """The site's files and the path it is served under (root-absolute links depend on it)."""
+    return hashlib.blake2b("\0".join([base_path, *sorted(files)]).encode(), digest_size=16).digest()
 
 
 def _listing(site_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
@@ -196,13 +212,19 @@ def check_site(
     base_path: str = "/",
     memo: ScanMemo | None = None,
     known: Mapping[str, bytes] | None = None,
+    last: LastCheck | None = None,
 ) -> tuple[list[Problem], SiteLinks]:
     """Broken internal links and anchors, each named with its page and line; with the site's
     links (and, with a memo, each page's digest).
 
     ``base_path`` is the path of ``site_url`` (``/ta-54037/``): root-absolute links under it
     point into the site, as MkDocs writes them on 404.html. With a ``memo``, pages whose bytes
-    it has seen are not scanned again, and pages whose digest is ``known`` are not even read."""
+    it has seen are not scanned again, and pages whose digest is ``known`` are not even read.
+
+    With the ``last`` check that passed, a page's links are not worked out again when they
+    cannot have broken: the site has the same files, the page the same bytes, and every page
+    that changed still has the same ids (the anchors the others may point at). Otherwise every
+    link is checked."""
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     files, folders = _listing(site_dir)
     names = sorted(f for f in files if f.endswith(".html"))
@@ -214,6 +236,9 @@ def check_site(
         if digest is not None:
             digests[name] = digest
 
+    listing = listing_digest(files, base_path) if memo is not None else b""
+    settled = _settled(names, scans, digests, memo, last) if last and last.listing == listing else set()
+
     def ids_of(page: str) -> set[str]:
         return scans[page].ids if page in scans else set()
 
@@ -221,6 +246,9 @@ def check_site(
     external: dict[str, tuple[str, ...]] = {}
     verdicts: dict[tuple[str, str, str], str | None] = {}
     for page in names:
+        if page in settled:
+            external[page] = tuple(_external(scans[page].links))
+            continue
         folder = posixpath.dirname(page)
         found: dict[str, None] = {}
         for tag, url, line in scans[page].links:
@@ -233,7 +261,24 @@ def check_site(
             elif _leaves_site(url):
                 found[url] = None
         external[page] = tuple(found)
-    return problems, SiteLinks(files, external, digests)
+    return problems, SiteLinks(files, external, digests, listing)
+
+
+def _settled(
+    names: list[str],
+    scans: Mapping[str, PageScan],
+    digests: Mapping[str, bytes],
+    memo: ScanMemo | None,
+    last: LastCheck,
+) -> set[str]:
+    """The pages whose links need no new verdict (see :func:`check_site`), or none."""
+    changed = [name for name in names if digests.get(name) != last.pages.get(name)]
+    for name in changed:
+        before = last.pages.get(name)
+        scan = memo.recall(before) if memo is not None and before is not None else None
+        if scan is None or scan.ids != scans[name].ids:
+            return set()
+    return set(names).difference(changed)
 
 
 def _base_of(page: str, folder: str, url: str) -> str:

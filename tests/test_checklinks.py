@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.checklinks import check_site
+import pytest
+
+from generator.checklinks import LastCheck, PageScan, check_site
 
 A = '<html><body><a href="b.html#part">b</a> <img src="pic.png"> <a href="https://example.org/">x</a></body></html>'
 B = '<html><body><h2 id="part">Part</h2><a href="c.html">c</a></body></html>'
@@ -78,4 +80,57 @@ def test_listing_links_checks_nothing_but_finds_what_the_check_finds(tmp_path: P
     (site / "c.html").write_text('<a href="nowhere.html">x</a> <a href="http://example.net/">y</a>', "utf-8")
     assert check_site(site)[0] and ("c.html", "http://example.net/") in list(
         list_links(site).external_links()
+    )
+
+
+class Scans:
+    """A scan memo in a dict (the cache keeps it in SQLite)."""
+
+    def __init__(self) -> None:
+        self.scans: dict[bytes, PageScan] = {}
+
+    def recall(self, digest: bytes) -> PageScan | None:
+        return self.scans.get(digest)
+
+    def remember(self, digest: bytes, scan: PageScan) -> None:
+        self.scans[digest] = scan
+
+
+def test_after_a_passed_check_only_what_can_have_broken_is_worked_out_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the last passed check, links of unchanged pages keep their verdicts while the site
+    has the same files and the changed pages the same ids; otherwise every link is checked."""
+    from generator import checklinks
+
+    site = write_site(tmp_path / "site", a=A, b=B, c=C)
+    memo = Scans()
+    problems, links = check_site(site, "/", memo)
+    assert problems == []
+    judged: list[str] = []
+    real = checklinks._check_link
+    monkeypatch.setattr(
+        checklinks, "_check_link", lambda page, *rest: judged.append(page) or real(page, *rest)
+    )
+
+    def again() -> list[str]:
+        nonlocal links
+        judged.clear()
+        last = LastCheck(links.listing, links.digests)
+        problems, links = check_site(site, "/", memo, last=last)
+        return messages(problems)
+
+    (site / "c.html").write_text(C.replace("C</p>", "C, edited</p>"), "utf-8")  # same ids
+    assert again() == [] and set(judged) == {"c.html"}
+    (site / "b.html").write_text(B.replace('id="part"', 'id="other"'), "utf-8")  # ids changed
+    assert again() == ["site/a.html:1:1: error: broken anchor 'b.html#part': no id 'part' in b.html"]
+    assert {"a.html", "b.html", "c.html"} <= set(judged)
+    (site / "b.html").write_text(B, "utf-8")
+    assert again() == []
+    (site / "pic.png").unlink()  # a file gone: the listing differs
+    assert again() == ["site/a.html:1:1: error: broken link 'pic.png': pic.png does not exist"]
+    (site / "pic.png").write_bytes(b"\x89PNG")
+    assert again() == []
+    assert (
+        messages(check_site(site, "/elsewhere/", memo, last=LastCheck(links.listing, links.digests))[0]) == []
     )

@@ -22,9 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..checklinks import LastCheck
 from . import store
 
-_FORMAT = "ksite site files 1"
+_FORMAT = "ksite site files 2"
 _TABLE = (
     "CREATE TABLE files (name TEXT PRIMARY KEY, key TEXT NOT NULL,"
     " inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL, digest BLOB)"
@@ -49,6 +50,7 @@ class SiteFiles:
     """Where the shell keeps the theme's compiled templates (Jinja checks each against its
     source): compiling Material's 88 templates took 0.6 s of every MkDocs run."""
     _rows: dict[str, Row] | None = None
+    _listing: bytes = b""
     taken: list[str] = field(default_factory=list)
     _folders: set[str] = field(default_factory=set)
     """Folders of the staging folder made so far (a site has a folder per page: asking the
@@ -82,12 +84,19 @@ class SiteFiles:
         rows = self.rows
         return {name: digest for name in self.taken if (digest := rows[name][4]) is not None}
 
-    def record(self, made: Mapping[str, str], digests: Mapping[str, bytes]) -> None:
+    def last_check(self) -> LastCheck:
+        """What the link check of the published site saw (it passed)."""
+        rows = self.rows
+        pages = {name: row[4] for name, row in rows.items() if row[4] is not None}
+        return LastCheck(self._listing, pages)
+
+    def record(self, made: Mapping[str, str], digests: Mapping[str, bytes], listing: bytes) -> None:
         """After the new site is published: keep ``made`` (file name → key) with each file's
-        identity as it now lies in ``site_dir`` and its digest where known; files of the old
-        site are forgotten."""
+        identity as it now lies in ``site_dir`` and its digest where known (pages made by no
+        key too, such as 404.html, for :meth:`last_check`), and the digest of its listing; files
+        of the old site are forgotten."""
         rows = []
-        for name, key in made.items():
+        for name, key in {**dict.fromkeys(digests, ""), **made}.items():
             try:
                 info = os.stat(self.site_dir / name)
             except OSError:
@@ -98,6 +107,7 @@ class SiteFiles:
             with db:
                 db.execute("DELETE FROM files")
                 db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
+                store.set_meta(db, "listing", listing)
         finally:
             db.close()
 
@@ -136,6 +146,8 @@ class SiteFiles:
         if db is None:
             return {}
         try:
+            listing = store.meta(db, "listing")
+            self._listing = listing if isinstance(listing, bytes) else b""
             query = "SELECT name, key, inode, size, mtime, digest FROM files"
             return {name: tuple(rest) for name, *rest in db.execute(query)}
         except sqlite3.DatabaseError:
