@@ -380,40 +380,52 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def side_by_side(job: Callable[[str], _Result], languages: Sequence[str]) -> list[_Result]:
-    """``job`` of each language, in processes of their own on as many cores as there are.
+    """``job`` of each language, on as many cores as there are: the last language in this
+    process, the others in processes forked for them.
 
     The languages are independent builds of the same checked site: forked after the check,
-    each process shares the model with the others and renders and writes its own tree. Where
-    there is one core or one language, or no ``fork`` (Windows, macOS' default), they run here
-    one after the other. Problems of every language are reported together."""
+    the processes share the model and each renders and writes its own tree. (This process
+    takes a language itself rather than wait: a process copies each part of the model it
+    touches, so one process fewer is one copy fewer.) Where there is one core or one
+    language, or no ``fork`` (Windows, macOS' default), they run here one after the other.
+    Problems of every language are reported together."""
     workers = min(len(languages), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [job(lang) for lang in languages]
     context = multiprocessing.get_context("fork")
     pending = list(enumerate(languages))
+    own_number, own_lang = pending.pop()
     running: dict[Connection, tuple[int, str, BaseProcess]] = {}
     results: dict[int, _Result] = {}
     problems: list[Problem] = []
     failure: BaseException | None = None
+
+    def start_children(capacity: int) -> None:
+        while pending and len(running) < capacity:
+            number, lang = pending.pop(0)
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(target=_run_in_child, args=(job, lang, send), name=f"ksite {lang}")
+            running[receive] = (number, lang, child)
+            child.start()
+            send.close()
+
     try:
+        start_children(workers - 1)
+        try:
+            results[own_number] = job(own_lang)
+        except ContentError as exc:
+            problems += exc.problems
         while pending or running:
-            while pending and len(running) < workers:
-                number, lang = pending.pop(0)
-                receive, send = context.Pipe(duplex=False)
-                child = context.Process(target=_run_in_child, args=(job, lang, send), name=f"ksite {lang}")
-                running[receive] = (number, lang, child)
-                child.start()
-                send.close()
+            start_children(workers)
             for ready in wait(list(running)):
                 assert isinstance(ready, Connection)
                 number, lang, process = running.pop(ready)
                 try:
                     done, value = ready.recv()
-                except EOFError:
-                    done, value = (
-                        False,
-                        RuntimeError(f"building {lang} stopped (exit code {process.exitcode})"),
-                    )
+                except Exception as exc:  # noqa: BLE001 - it died, or sent what cannot be read
+                    process.join()
+                    stopped = f"building {lang} stopped (exit code {process.exitcode}): {exc!r}"
+                    done, value = False, RuntimeError(stopped)
                 process.join()
                 if done:
                     results[number] = value
