@@ -274,7 +274,7 @@ def build(
 
         tell("checking links" if check_links else "listing links")
         with timed("links"):
-            links = _check_links(config, staging, kept, takeover) if check_links else list_links(staging)
+            links = _check_links(config, staging, kept, takeover, resolve=check_links)
         report.external = len({url for _, url in links.external_links()})
         if check_external:
             tell(f"checking {report.external} external links")
@@ -465,12 +465,19 @@ def _run_in_child(job: Callable[[str], Any], lang: str, send: Connection) -> Non
 
 
 def _check_links(
-    config: ProjectConfig, staging: Path, kept: BuildCache | None, takeover: SiteFiles | None
+    config: ProjectConfig,
+    staging: Path,
+    kept: BuildCache | None,
+    takeover: SiteFiles | None,
+    resolve: bool = True,
 ) -> SiteLinks:
-    """The link check, with the scans kept and what the published site's check saw."""
+    """The link check, with the scans kept and what the published site's check saw; without
+    ``resolve`` only the list of files and external links."""
     scans = kept.scan_store() if kept is not None else None
     known, last = (takeover.digests(), takeover.last_check()) if takeover is not None else ({}, None)
     try:
+        if not resolve:
+            return list_links(staging, scans, known)
         problems, links = check_site(staging, urlsplit(config.site_url).path, scans, known, last)
     finally:
         if scans is not None:

@@ -186,16 +186,22 @@ def check_external_links(
     return problems
 
 
-def list_links(site_dir: Path) -> SiteLinks:
+def list_links(
+    site_dir: Path, memo: ScanMemo | None = None, known: Mapping[str, bytes] | None = None
+) -> SiteLinks:
     """Every file of the site and the external URLs of each page, checking nothing (for a build
-    run with ``--no-link-check``, which still reports and may fetch its external links)."""
+    run with ``--no-link-check``, which still reports and may fetch its external links, and
+    for ``ksite serve``); the memo and ``known`` digests spare scans as in :func:`check_site`."""
     files, _ = _listing(site_dir)
-    external = {
-        name: tuple(_external(scan_page(site_dir / name).links))
-        for name in sorted(files)
-        if name.endswith(".html")
-    }
-    return SiteLinks(files, external)
+    known = known or {}
+    external: dict[str, tuple[str, ...]] = {}
+    digests: dict[str, bytes] = {}
+    for name in sorted(f for f in files if f.endswith(".html")):
+        scan, digest = _scan(site_dir / name, memo, known.get(name))
+        external[name] = tuple(_external(scan.links))
+        if digest is not None:
+            digests[name] = digest
+    return SiteLinks(files, external, digests)  # no listing: no check passed
 
 
 def _external(links: Iterable[tuple[str, str, int]]) -> dict[str, None]:
