@@ -415,6 +415,8 @@ def side_by_side(job: Callable[[str], _Result], languages: Sequence[str]) -> lis
             results[own_number] = job(own_lang)
         except ContentError as exc:
             problems += exc.problems
+        except Exception as exc:  # noqa: BLE001 - reported with the others' problems, as theirs are
+            failure = exc
         while pending or running:
             start_children(workers)
             for ready in wait(list(running)):

@@ -243,7 +243,8 @@ def check_site(
             digests[name] = digest
 
     listing = listing_digest(files, base_path) if memo is not None else b""
-    settled = _settled(names, scans, digests, memo, last) if last and last.listing == listing else set()
+    reusable = memo is not None and last is not None and last.listing and last.listing == listing
+    settled = _settled(names, scans, digests, memo, last) if reusable and last else set()
 
     def ids_of(page: str) -> set[str]:
         return scans[page].ids if page in scans else set()

@@ -106,10 +106,11 @@ def start_pagefind(entries: Sequence[SearchEntry], lang: str, bundle: Path) -> P
 
 
 SHARD_SIZE = 2000
-"""Documents per bundle. Pagefind holds a bundle in memory while it writes it (about 60 MB per
-1,000 documents) and has no incremental mode: a change to one document makes its whole
-bundle again (0.7 ms a document). A language of more documents is split into bundles by a
-hash of each page's URL; the browser merges them (``mergeIndex``)."""
+"""Documents per bundle, about (each document's bundle is chosen by a hash of its URL).
+Pagefind holds a bundle in memory while it writes it (about 60 MB per 1,000 documents) and has
+no incremental mode: a change to one document makes its whole bundle again (0.7 ms a
+document). A language of more documents is split into bundles; the browser merges them
+(``mergeIndex``)."""
 SHARDS_FILE = "ksite-shards.json"
 """In the first bundle: the folders of the others, relative to the language's root."""
 
@@ -170,6 +171,9 @@ class Indexing:
                     return
                 target = self.scratch / bundle.folder
                 self._run = start_pagefind(bundle.entries, self.lang, target)
+                if self._stopped:  # cancelled while the documents were being written
+                    self._run.cancel()
+                    return
                 self._run.finish()
                 self._run = None
                 if bundle.folder == BUNDLE_DIR:

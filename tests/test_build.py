@@ -233,3 +233,11 @@ def test_languages_are_built_side_by_side_and_report_their_problems_together() -
     else:
         assert pids == [os.getpid(), os.getpid()]
     assert side_by_side(lambda lang: lang.upper(), ["en", "zh", "fr", "es"]) == ["EN", "ZH", "FR", "ES"]
+
+    def broken(lang: str) -> int:
+        if lang == "zh":
+            raise RuntimeError("disk full")
+        return job(lang)
+
+    with pytest.raises(RuntimeError, match="disk full"):  # wherever it ran
+        side_by_side(broken, ["en", "zh"])

@@ -129,7 +129,8 @@
   /* A large language's index is split into several Pagefind bundles (ksite writes the others'
      folders into the first one's ksite-shards.json); they are searched as one. */
   function mergeShards(pagefind) {
-    return fetch(new URL("pagefind/ksite-shards.json", root).href)
+    // Not from the browser's cache: a rebuild may change the number of bundles.
+    return fetch(new URL("pagefind/ksite-shards.json", root).href, { cache: "no-cache" })
       .then(function (response) {
         return response.ok ? response.json() : [];
       })
@@ -139,7 +140,7 @@
       .then(function (folders) {
         return Promise.all(
           folders.map(function (folder) {
-            return pagefind.mergeIndex(new URL(folder, root).href, { baseUrl: "/" });
+            return pagefind.mergeIndex(new URL(folder, root).href, { baseUrl: "/", excerptLength: 24 });
           })
         );
       });
