@@ -327,6 +327,7 @@ def _language(
     the shell writes, one bundle after another; a published bundle none of whose documents
     changed is taken over) and the shell."""
     seconds: dict[str, float] = {}
+    already_taken = len(takeover.taken) if takeover is not None else 0
     with _timed_into(seconds, "render"):
         memo = kept.page_store(site, lang) if kept is not None else None
         try:
@@ -368,7 +369,7 @@ def _language(
         rendered, reused = memo.rendered, memo.reused
     else:
         rendered, reused = [f"{lang}:{page.url}" for page in language.pages], []
-    taken = [name for name in takeover.taken if name.startswith(language.prefix)] if takeover else []
+    taken = takeover.taken[already_taken:] if takeover is not None else []
     return LanguageBuild(list(rendered), list(reused), list(shelled.wrapped), made, taken, seconds)
 
 

@@ -43,7 +43,6 @@ class BuildCache:
 
     config: ProjectConfig
     folder: Path = field(init=False)
-    stores: list[PageStore] = field(default_factory=list)
     _answers: Answers | None = None
 
     def __post_init__(self) -> None:
@@ -67,9 +66,7 @@ class BuildCache:
         if self._answers is None or self._answers.site is not site:
             self._answers = Answers(site)
         salt = hashlib.sha256(f"{self.settings_digest}\0{lang}".encode()).hexdigest()
-        page_store = PageStore(self.folder / "pages" / f"{lang}.sqlite3", salt, self._answers)
-        self.stores.append(page_store)
-        return page_store
+        return PageStore(self.folder / "pages" / f"{lang}.sqlite3", salt, self._answers)
 
     @property
     def pdf_folder(self) -> Path:
@@ -90,9 +87,3 @@ class BuildCache:
             self.settings_digest,
             self.folder / "theme-templates",
         )
-
-    def rendered(self) -> list[str]:
-        return [url for s in self.stores for url in s.rendered]
-
-    def reused(self) -> list[str]:
-        return [url for s in self.stores for url in s.reused]

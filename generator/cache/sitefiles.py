@@ -59,13 +59,13 @@ class SiteFiles:
     def take(self, name: str, key: str) -> bool:
         """Link the published file ``name`` into the staging folder if it was made from ``key``
         and is untouched since; False (and nothing done) otherwise."""
-        row = self.rows.get(name)
+        row = self.load().get(name)
         return row is not None and row[0] == key and self._intact(name, row) and self._link(name)
 
     def take_folder(self, folder: str, key: str) -> bool:
         """Link every published file under ``folder`` if all were made from ``key`` and are
         untouched (a search bundle is taken whole or not at all)."""
-        inside = {name: row for name, row in self.rows.items() if name.startswith(folder + "/")}
+        inside = {name: row for name, row in self.load().items() if name.startswith(folder + "/")}
         if not inside or any(row[0] != key or not self._intact(name, row) for name, row in inside.items()):
             return False
         linked = [name for name in inside if self._link(name)]
@@ -81,12 +81,12 @@ class SiteFiles:
     def digests(self) -> dict[str, bytes]:
         """The digest of each file taken over, as recorded when it was published (the link
         check then need not read it)."""
-        rows = self.rows
+        rows = self.load()
         return {name: digest for name in self.taken if (digest := rows[name][4]) is not None}
 
     def last_check(self) -> LastCheck:
         """What the link check of the published site saw (it passed)."""
-        rows = self.rows
+        rows = self.load()
         pages = {name: row[4] for name, row in rows.items() if row[4] is not None}
         return LastCheck(self._listing, pages)
 
@@ -110,10 +110,6 @@ class SiteFiles:
                 store.set_meta(db, "listing", listing)
         finally:
             db.close()
-
-    @property
-    def rows(self) -> dict[str, Row]:
-        return self.load()
 
     def load(self) -> dict[str, Row]:
         """The records, read from the store on first use."""
