@@ -11,6 +11,7 @@ build --no-cache``) every stage does all its work and the site is the same, byte
 from __future__ import annotations
 
 import gc
+import json
 import multiprocessing
 import os
 import posixpath
@@ -40,7 +41,7 @@ from .cache.sitefiles import SiteFiles
 from .check import checked_site, template_problem
 from .checklinks import SiteLinks, check_external_links, check_site, list_links
 from .config import ProjectConfig
-from .errors import ContentError, Problem, has_errors
+from .errors import ContentError, Problem, Severity, SourcePos, has_errors
 from .i18n import Catalogue, load_catalogue
 from .link import LinkedSite
 from .pdf import BriefPrinter, print_briefs
@@ -119,6 +120,29 @@ class BuildReport:
     removal: subprocess.Popen[bytes] | None = None
     """The process removing the previous site in the background, if there was one (see
     :func:`remove_in_background`); the build does not wait for it."""
+    up_to_date: bool = False
+    """Nothing the build reads had changed since the published site was built, and the site
+    was as that build left it: nothing was done (the figures and warnings are that build's)."""
+
+    def outcome(self) -> bytes:
+        """What a build that changes nothing reports again: pages, links and warnings."""
+        figures = {"pages": self.pages, "external": self.external, "link_pages": self.link_pages}
+        return json.dumps({**figures, "warnings": [p.as_dict() for p in self.warnings]}).encode()
+
+    @classmethod
+    def unchanged(cls, outcome: bytes) -> BuildReport:
+        kept = json.loads(outcome)
+        warnings = [
+            Problem(SourcePos(w["path"], w["line"], w["column"]), w["message"], Severity(w["severity"]))
+            for w in kept["warnings"]
+        ]
+        return cls(
+            kept["pages"],
+            warnings=warnings,
+            external=kept["external"],
+            link_pages=kept["link_pages"],
+            up_to_date=True,
+        )
 
 
 def site_info(config: ProjectConfig, lang: str | None = None) -> SiteInfo:
@@ -223,13 +247,25 @@ def build(
 ) -> BuildReport:
     """Check, render and export, have the shell write the site into a temporary folder, check
     its links, then swap it into ``site_dir``. Any failure leaves the previous ``site_dir``
-    exactly as it was; with ``use_cache``, work kept in ``.ksite-cache/`` is reused. The
-    languages are built side by side unless ``parallel`` is off (a process with threads
-    running, such as the live preview's server, must not fork)."""
+    exactly as it was; with ``use_cache``, work kept in ``.ksite-cache/`` is reused, and if
+    nothing it reads changed since the published site was built (and the site is untouched),
+    nothing is done. The languages are built side by side unless ``parallel`` is off (a
+    process with threads running, such as the live preview's server, must not fork)."""
     report = BuildReport()
     started = time.perf_counter()
     tell = progress or (lambda stage: None)
     timed = partial(_timed, report)
+
+    kept = BuildCache(config) if use_cache else None
+    inputs = None
+    if kept is not None and not check_external:  # external links are fetched anew each time
+        with timed("inputs"):
+            inputs = kept.inputs(f"pdf={pdf} check_links={check_links}")
+            outcome = kept.published_outcome(inputs) if inputs is not None else None
+        if outcome is not None:
+            unchanged = BuildReport.unchanged(outcome)
+            unchanged.seconds = {**report.seconds, "total": time.perf_counter() - started}
+            return unchanged
 
     tell("checking content and templates")
     with timed("check"):
@@ -238,7 +274,6 @@ def build(
         raise ContentError(problems)
     report.warnings = problems
 
-    kept = BuildCache(config) if use_cache else None
     parent = config.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-new-", dir=parent))
@@ -287,7 +322,7 @@ def build(
             if previous is not None:
                 report.removal = remove_in_background(previous)
             if takeover is not None:
-                takeover.record(made, links.digests, links.listing)
+                takeover.record(made, links, inputs, report.outcome())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -111,8 +111,10 @@ class SiteLinks:
     external: dict[str, tuple[str, ...]]
     digests: dict[str, bytes] = field(default_factory=dict)
     """The digest of each page's bytes, where a memo was used (see :func:`check_site`)."""
-    listing: bytes = b""
-    """The digest of the list of files, for a site whose links were checked (see :class:`LastCheck`)."""
+    linked: frozenset[str] | None = None
+    """Every file a link of the site points at, for a site whose links were checked (it may
+    hold a few more, see :func:`check_site`); None when they were not."""
+    base_path: str = "/"
 
     def external_links(self) -> Iterator[tuple[str, str]]:
         """(page, url) for every link that leaves the site."""
@@ -123,16 +125,13 @@ class SiteLinks:
 
 @dataclass(frozen=True)
 class LastCheck:
-    """What the check of the published site saw, which it passed: the digest of its list of
-    files and of each page."""
+    """What the check of the published site saw, which it passed: its files, the files its
+    links point at, the path it was served under and the digest of each page."""
 
-    listing: bytes
+    files: frozenset[str]
+    linked: frozenset[str]
+    base_path: str
     pages: Mapping[str, bytes]
-
-
-def listing_digest(files: Iterable[str], base_path: str) -> bytes:
-    """The site's files and the path it is served under (root-absolute links depend on it)."""
-    return hashlib.blake2b("\0".join([base_path, *sorted(files)]).encode(), digest_size=16).digest()
 
 
 def _listing(site_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
@@ -228,9 +227,12 @@ def check_site(
     it has seen are not scanned again, and pages whose digest is ``known`` are not even read.
 
     With the ``last`` check that passed, a page's links are not worked out again when they
-    cannot have broken: the site has the same files, the page the same bytes, and every page
-    that changed still has the same ids (the anchors the others may point at). Otherwise every
-    link is checked."""
+    cannot have broken: the page has the same bytes, no file any link pointed at is gone (files
+    added break no link: Pagefind's bundles change their hashed names on every edit), every page
+    that changed still has the same ids (the anchors the others may point at) and the base path
+    is the same. Otherwise every link is checked. The files linked from pages not checked again
+    are carried over from the last check, so the set may keep a file no link points at any
+    more: that only makes a later check look again."""
     base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     files, folders = _listing(site_dir)
     names = sorted(f for f in files if f.endswith(".html"))
@@ -242,16 +244,22 @@ def check_site(
         if digest is not None:
             digests[name] = digest
 
-    listing = listing_digest(files, base_path) if memo is not None else b""
-    reusable = memo is not None and last is not None and last.listing and last.listing == listing
-    settled = _settled(names, scans, digests, memo, last) if reusable and last else set()
+    settled: set[str] = set()
+    if (
+        memo is not None
+        and last is not None
+        and last.base_path == base_path
+        and not (last.files - files) & last.linked
+    ):
+        settled = _settled(names, scans, digests, memo, last)
+    linked: set[str] = set(last.linked) if settled and last is not None else set()
 
     def ids_of(page: str) -> set[str]:
         return scans[page].ids if page in scans else set()
 
     problems: list[Problem] = []
     external: dict[str, tuple[str, ...]] = {}
-    verdicts: dict[tuple[str, str, str], str | None] = {}
+    verdicts: dict[tuple[str, str, str], tuple[str | None, str | None]] = {}
     for page in names:
         if page in settled:
             external[page] = tuple(_external(scans[page].links))
@@ -260,15 +268,18 @@ def check_site(
         found: dict[str, None] = {}
         for tag, url, line in scans[page].links:
             key = (_base_of(page, folder, url), tag, url)
-            verdict = verdicts.get(key, "")
-            if verdict == "":
-                verdict = verdicts[key] = _check_link(page, tag, url, base_path, files, folders, ids_of)
+            judged = verdicts.get(key)
+            if judged is None:
+                judged = verdicts[key] = _check_link(page, tag, url, base_path, files, folders, ids_of)
+            verdict, target = judged
             if verdict is not None:
                 problems.append(error(f"site/{page}", line, 1, verdict))
+            elif target is not None:
+                linked.add(target)
             elif _leaves_site(url):
                 found[url] = None
         external[page] = tuple(found)
-    return problems, SiteLinks(files, external, digests, listing)
+    return problems, SiteLinks(files, external, digests, frozenset(linked), base_path)
 
 
 def _settled(
@@ -311,30 +322,31 @@ def _check_link(
     files: frozenset[str],
     folders: frozenset[str],
     ids_of: Callable[[str], set[str]],
-) -> str | None:
-    """What is wrong with a link of ``page``, or None when it is good or leaves the site."""
+) -> tuple[str | None, str | None]:
+    """What is wrong with a link of ``page`` (None when it is good or leaves the site) and the
+    file of the site it points at."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith(("mailto:", "tel:", "javascript:", "data:")):
-        return None
+        return None, None
     target_path = unquote(parts.path)
     if target_path == "":
         target = page
     else:
         if target_path.startswith("/"):
             if not target_path.startswith(base_path):
-                return f"link '{url}' points outside the site"
+                return f"link '{url}' points outside the site", None
             target = posixpath.normpath(target_path[len(base_path) :] or ".")
         else:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(page), target_path))
         if target == ".":
             target = ""
         if target.startswith(".."):
-            return f"link '{url}' points outside the site"
+            return f"link '{url}' points outside the site", None
         if target in folders or target_path.endswith("/") or target == "":
             target = posixpath.join(target, "index.html") if target else "index.html"
         if target not in files:
-            return f"broken link '{url}': {target} does not exist"
+            return f"broken link '{url}': {target} does not exist", None
     fragment = unquote(parts.fragment)
     if fragment and tag == "a" and target.endswith(".html") and fragment not in ids_of(target):
-        return f"broken anchor '{url}': no id '{fragment}' in {target}"
-    return None
+        return f"broken anchor '{url}': no id '{fragment}' in {target}", None
+    return None, target

@@ -15,6 +15,10 @@ import yaml
 
 from .errors import ContentError, error
 
+KNOWN_PLUGINS = frozenset({"ksite", "search", "material/search"})
+"""MkDocs plugins whose effect on a page depends on that page alone and the settings: with any
+other (or with hooks), nothing of the published site is taken over and every build runs."""
+
 
 class _ConfigLoader(yaml.SafeLoader):
     """Safe loading that tolerates (and ignores) tags such as ``!!python/name:``."""

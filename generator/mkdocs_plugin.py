@@ -49,7 +49,7 @@ from .build import (
 )
 from .cache import BuildCache
 from .check import checked_site
-from .config import ProjectConfig, load_config
+from .config import KNOWN_PLUGINS, ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
 from .i18n import Catalogue
 from .markdown import Heading
@@ -282,10 +282,6 @@ class _PageFile(File):
         return not self.taken
 
 
-_KNOWN_PLUGINS = frozenset({"ksite", "search", "material/search"})
-"""Plugins whose effect on a page depends on that page alone (and the settings)."""
-
-
 _SETTINGS = (
     "site_name",
     "site_url",
@@ -309,7 +305,7 @@ def _shared_key(config: MkDocsConfig, nav: Navigation, pages: dict[str, Rendered
     the libraries' versions (in the cache's salt): the settings as MkDocs loaded them, the
     navigation's titles and links, the build date and the theme's custom folder. None when
     another plugin or a hook takes part: it may read any page."""
-    if set(config.plugins) - _KNOWN_PLUGINS or config.hooks:
+    if set(config.plugins) - KNOWN_PLUGINS or config.hooks:
         return None
     digest = hashlib.blake2b(digest_size=20)
     settings = {name: config[name] for name in _SETTINGS}

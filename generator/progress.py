@@ -52,6 +52,11 @@ class BuildProgress:
             f"built {report.pages} pages into {site_dir}: {len(report.rendered)} rendered, "
             f"{len(report.reused)} unchanged, {report.external} external links"
         )
+        if report.up_to_date:
+            line = (
+                f"{site_dir} is up to date: nothing changed since it was built "
+                f"({report.pages} pages, {report.external} external links)"
+            )
         if not self.enabled:
             timing = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.seconds.items())
             print(f"{line} ({timing})", file=sys.stderr)

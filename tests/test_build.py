@@ -36,6 +36,12 @@ def project(tmp_path: Path) -> ProjectConfig:
     return config
 
 
+def edit_a_brief(config: ProjectConfig) -> None:
+    """A change to the content, so that the next build runs (with none, it stops at once)."""
+    brief = config.content_dir / "knowledge" / "innovation-enabling-systems.md"
+    brief.write_text(brief.read_text("utf-8") + "\nA sentence added.\n", "utf-8")
+
+
 def leftovers(config: ProjectConfig) -> list[str]:
     """Staging or backup folders a build left beside site/."""
     return sorted(
@@ -89,6 +95,7 @@ def test_exception_mid_build_leaves_site_untouched(
         raise RuntimeError("disk full")  # ...and then something failed
 
     monkeypatch.setattr(build_module, "check_site", exploding_link_check)
+    edit_a_brief(project)
     with pytest.raises(RuntimeError, match="disk full"):
         build(project, build_into)
     assert tree_digest(project.site_dir) == before
@@ -148,6 +155,7 @@ def test_previous_sites_are_removed_after_the_build_returns(project: ProjectConf
     # A live process's swapped-out site is its own to restore or remove.
     busy = project.site_dir.parent / f".{project.site_dir.name}-old-{os.getppid()}-0000"
     busy.mkdir()
+    edit_a_brief(project)
     report = build(project, build_into)
     assert (project.site_dir / "index.html").is_file()
     assert report.removal is not None and report.removal.wait(timeout=60) == 0

@@ -116,7 +116,8 @@ def test_after_a_passed_check_only_what_can_have_broken_is_worked_out_again(
     def again() -> list[str]:
         nonlocal links
         judged.clear()
-        last = LastCheck(links.listing, links.digests)
+        assert links.linked is not None
+        last = LastCheck(links.files, links.linked, links.base_path, links.digests)
         problems, links = check_site(site, "/", memo, last=last)
         return messages(problems)
 
@@ -127,10 +128,18 @@ def test_after_a_passed_check_only_what_can_have_broken_is_worked_out_again(
     assert {"a.html", "b.html", "c.html"} <= set(judged)
     (site / "b.html").write_text(B, "utf-8")
     assert again() == []
-    (site / "pic.png").unlink()  # a file gone: the listing differs
+    (site / "extra.js").write_text("// a file added", "utf-8")  # breaks no link
+    assert again() == [] and judged == []
+    (site / "extra.js").unlink()  # a file gone that no link points at
+    assert again() == [] and judged == []
+    (site / "pic.png").unlink()  # a file gone that a link points at
     assert again() == ["site/a.html:1:1: error: broken link 'pic.png': pic.png does not exist"]
     (site / "pic.png").write_bytes(b"\x89PNG")
     assert again() == []
-    assert (
-        messages(check_site(site, "/elsewhere/", memo, last=LastCheck(links.listing, links.digests))[0]) == []
-    )
+    assert links.linked is not None
+    last = LastCheck(links.files, links.linked, "/", links.digests)
+    judged.clear()
+    assert messages(check_site(site, "/elsewhere/", memo, last=last)[0]) == []  # another base path
+    assert set(judged) == {"a.html", "b.html", "c.html"}
+    judged.clear()
+    assert messages(check_site(site, "/", memo, last=last)[0]) == [] and judged == []

@@ -5,8 +5,10 @@ result. ``test_edit_sequences.py`` holds cached and clean builds equal over rand
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,9 +94,51 @@ def inodes(root: Path) -> dict[str, int]:
     return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
 
 
-def test_unchanged_rebuild_renders_nothing(project: ProjectConfig) -> None:
-    before = inodes(project.site_dir)
+def tree(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file and folder of ``root`` with its inode, size and modification time."""
+    return {
+        p.relative_to(root).as_posix(): (info.st_ino, info.st_size, info.st_mtime_ns)
+        for p in root.rglob("*")
+        if (info := p.stat())
+    }
+
+
+def edited_by_hand(config: ProjectConfig) -> None:
+    """A file added to the published site: the next build runs even with no input changed."""
+    (config.site_dir / "stray.html").write_text("<p>added by hand</p>", "utf-8")
+
+
+def test_a_build_with_nothing_changed_does_nothing(project: ProjectConfig) -> None:
+    """Nothing the build reads changed and the site is as the last build left it: the build
+    stops after comparing, leaves every file of the site alone and reports again what that
+    build reported, its warnings included."""
+    (project.content_dir / "knowledge" / "notes.txt").write_text("Not a product.\n", "utf-8")
+    first = rebuild(project)
+    assert not first.up_to_date and [w.message for w in first.warnings] == [
+        "ignored: only .md files are read from knowledge/"
+    ]
+    before = tree(project.site_dir)
     report = rebuild(project)
+    assert report.up_to_date
+    assert report.rendered == report.reused == report.wrapped == []
+    assert (report.pages, report.external, report.link_pages) == (
+        first.pages,
+        first.external,
+        first.link_pages,
+    )
+    assert [(str(w), w.severity) for w in report.warnings] == [(str(w), w.severity) for w in first.warnings]
+    assert tree(project.site_dir) == before
+    assert set(report.seconds) == {"inputs", "total"}
+
+
+def test_a_rebuild_with_no_content_change_takes_over_every_page(project: ProjectConfig) -> None:
+    """A file added to the published site by hand: the build runs (a clean build would not
+    have that file), renders nothing and takes over every page but the navigation's."""
+    before = inodes(project.site_dir)
+    edited_by_hand(project)
+    report = rebuild(project)
+    assert not report.up_to_date
+    assert not (project.site_dir / "stray.html").exists()
     assert report.rendered == []
     assert len(report.reused) > 40
     # The theme wrapped only the navigation's pages; every other page and both search bundles
@@ -107,6 +151,109 @@ def test_unchanged_rebuild_renders_nothing(project: ProjectConfig) -> None:
     bundles = [name for name in after if "/pagefind/" in f"/{name}"]
     assert bundles and all(after[name] == before[name] for name in bundles)
     clean_equals_incremental(project)
+
+
+def _same_size_same_time(config: ProjectConfig) -> None:
+    """An edit that keeps the file's size and modification time (two saves in one clock tick)."""
+    brief = config.content_dir / "knowledge" / f"{BRIEF}.md"
+    info = brief.stat()
+    text = brief.read_text("utf-8")
+    brief.write_text(text.replace("## The gap", "## The Gap", 1), "utf-8")
+    os.utime(brief, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert brief.stat().st_size == info.st_size
+
+
+def _same_template(config: ProjectConfig) -> None:
+    """A site template that overrides the packaged one with the same text."""
+    config.templates_dir.mkdir(exist_ok=True)
+    packaged = Path(__file__).parents[1] / "generator" / "templates" / "place.html"
+    shutil.copyfile(packaged, config.templates_dir / "place.html")
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text("utf-8") + text, "utf-8")
+
+
+def _replace_by_copy(path: Path) -> None:
+    """The same bytes, size and time in another file (a sync tool's way of writing)."""
+    copy = path.with_suffix(".tmp")
+    shutil.copy2(path, copy)
+    os.replace(copy, path)
+
+
+def _site_page(config: ProjectConfig) -> Path:
+    return config.site_dir / page_url("product", BRIEF) / "index.html"
+
+
+INPUT_CHANGES: dict[str, Callable[[ProjectConfig, pytest.MonkeyPatch], object]] = {
+    "a product edited, same size and time": lambda c, m: _same_size_same_time(c),
+    "a file added to the content": lambda c, m: (c.content_dir / "knowledge" / "notes.txt").write_text("x"),
+    "a file removed from the content": lambda c, m: (c.content_dir / "knowledge" / "notes.txt").unlink(),
+    "a template added": lambda c, m: _same_template(c),
+    "mkdocs.yml": lambda c, m: _append(c.config_file, "\n# a comment\n"),
+    "the settings file it inherits": lambda c, m: _append(c.root / "base.yml", "\n# a comment\n"),
+    "a variable of an !ENV tag": lambda c, m: m.setenv("KSITE_TEST_COPYRIGHT", "Copyright two"),
+    "SOURCE_DATE_EPOCH": lambda c, m: m.setenv("SOURCE_DATE_EPOCH", "1600000000"),
+    "ksite's code or a library's version": lambda c, m: m.setattr(
+        "generator.cache.inputs.code_digest", lambda: "another version"
+    ),
+    "a page of the site edited by hand": lambda c, m: _append(_site_page(c), "<!-- edited -->"),
+    "a page of the site touched": lambda c, m: os.utime(_site_page(c)),
+    "a page of the site replaced by a copy": lambda c, m: _replace_by_copy(_site_page(c)),
+    "a page of the site made executable": lambda c, m: _site_page(c).chmod(0o755),
+    "a file added to the site": lambda c, m: (c.site_dir / "stray.txt").write_text("x"),
+    "a folder added to the site": lambda c, m: (c.site_dir / "stray").mkdir(),
+    "a file removed from the site": lambda c, m: (c.site_dir / "sitemap.xml").unlink(),
+    "the site removed": lambda c, m: shutil.rmtree(c.site_dir),
+}
+
+
+def test_every_kind_of_input_change_makes_the_build_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each input the build reads, and the published site itself, is compared before a build
+    stops: after each kind of change the build runs and gives the clean build's site, and the
+    build after it, with nothing changed, stops."""
+    config = copy_project(tmp_path / "project")
+    (config.root / "base.yml").write_text('copyright: !ENV [KSITE_TEST_COPYRIGHT, "first"]\n', "utf-8")
+    _append(config.config_file, "\nINHERIT: base.yml\n")
+    (config.content_dir / "knowledge" / "notes.txt").write_text("Not a product.\n", "utf-8")
+    monkeypatch.setenv("KSITE_TEST_COPYRIGHT", "Copyright one")
+    build(config, build_into, pdf=False)
+    assert rebuild(config).up_to_date
+    for name, change in INPUT_CHANGES.items():
+        change(config, monkeypatch)
+        report = rebuild(config)
+        assert not report.up_to_date, name
+        expected = digest(config.site_dir)
+        assert rebuild(config).up_to_date, name
+        assert digest(config.site_dir) == expected, name
+    assert "Copyright two" in _site_page(config).read_text("utf-8")
+    assert not build(config, build_into, pdf=False, check_links=False).up_to_date  # other options
+    assert build(config, build_into, pdf=False, check_links=False).up_to_date
+    assert not rebuild(config).up_to_date
+    clean_equals_incremental(config)
+
+
+def test_with_hooks_or_another_plugin_every_build_runs(project: ProjectConfig) -> None:
+    """Hooks are Python and may read any file: what a build reads is then unknown."""
+    (project.root / "hooks.py").write_text("def on_config(config):\n    return config\n", "utf-8")
+    _append(project.config_file, "\nhooks:\n  - hooks.py\n")
+    rebuild(project)
+    report = rebuild(project)
+    assert not report.up_to_date and report.rendered == []
+
+
+def test_the_inputs_are_unknown_with_a_plugin_other_than_ksites(tmp_path: Path) -> None:
+    from generator.cache.inputs import inputs_digest
+
+    config = copy_project(tmp_path / "project")
+    assert inputs_digest(config, "") is not None
+    _append(config.config_file, "\n# the same plugins\n")
+    assert inputs_digest(config, "") is not None
+    text = config.config_file.read_text("utf-8").replace("  - search\n", "  - search\n  - offline\n", 1)
+    config.config_file.write_text(text, "utf-8")
+    assert inputs_digest(config, "") is None
 
 
 def test_a_failed_rebuild_never_writes_through_a_taken_page(
@@ -253,8 +400,10 @@ def test_a_damaged_page_store_is_started_afresh(project: ProjectConfig) -> None:
     for store in stores:
         store.write_bytes(b"not a database" * 100)
         store.with_name(f"{store.name}-wal").write_bytes(b"nor a log" * 100)
+    edited_by_hand(project)  # or the site is up to date and the stores are not read
     report = rebuild(project)
     assert report.reused == [] and len(report.rendered) > 40
+    edited_by_hand(project)
     assert rebuild(project).rendered == []  # and the fresh store is used again
     # Closed, each store is one file again (CI caches the folder after the build).
     assert sorted(p.name for p in folder.iterdir()) == [s.name for s in stores]
@@ -281,6 +430,7 @@ def test_taken_pages_keep_their_place_in_the_sitemap(tmp_path: Path) -> None:
     pages taken over unread (with ``site_url`` set it lists each page's languages)."""
     config = copy_project(tmp_path / "project", site_url="https://example.org/ta/")
     build(config, build_into, pdf=False)
+    edited_by_hand(config)
     report = rebuild(config)
     assert len(report.wrapped) == len(navigation(config))
     sitemap = (config.site_dir / "sitemap.xml").read_text("utf-8")
@@ -313,8 +463,7 @@ def test_serve_and_build_share_their_pages_but_not_their_site(project: ProjectCo
     preview = replace(project, site_dir=project.root / ".ksite-cache" / "serve" / "site")
     served = build(preview, build_into, pdf=False)
     assert served.rendered == [] and len(served.wrapped) == len(served.reused)
-    again = rebuild(project)
-    assert again.rendered == [] and set(again.wrapped) == navigation(project)
+    assert rebuild(project).up_to_date  # its site is as its last build left it
 
 
 def test_builds_with_and_without_pdfs_keep_each_their_pages(tmp_path: Path) -> None:

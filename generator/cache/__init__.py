@@ -16,6 +16,8 @@ What is kept, and why it pays (figures in docs/architecture.md):
 - ``sites/<folder digest>.sqlite3``: the published site's files and the key each was made from
   (:mod:`generator.cache.sitefiles`); a page or search bundle made from the same key is taken
   over by a hard link instead of being made again, which is most of a small rebuild.
+  The same store keeps the digest of the inputs the published site was built from
+  (:mod:`generator.cache.inputs`): a build with nothing changed stops after comparing them.
 - ``scans.sqlite3``: the link check's scan of each page, by the digest of the page's bytes
   (:mod:`generator.cache.scans`); scanning every page is most of the link check.
 """
@@ -29,10 +31,11 @@ from pathlib import Path
 
 from ..config import ProjectConfig
 from ..link import LinkedSite
+from .inputs import inputs_digest
 from .keys import code_digest, folder_digest
 from .pages import Answers, PageStore
 from .scans import ScanStore
-from .sitefiles import SiteFiles
+from .sitefiles import SiteFiles, published_outcome
 
 FOLDER = ".ksite-cache"
 
@@ -76,12 +79,25 @@ class BuildCache:
         """The link check's scans; they depend on the page's bytes and ksite's code only."""
         return ScanStore(self.folder / "scans.sqlite3", code_digest())
 
-    def site_files(self, staging: Path) -> SiteFiles:
-        """The published site's files, to be taken over into ``staging`` where unchanged (a
-        store per site folder: ``ksite build`` and ``ksite serve`` publish in different ones)."""
+    def inputs(self, options: str) -> str | None:
+        """The digest of everything a build with ``options`` reads (None where unknowable)."""
+        return inputs_digest(self.config, options)
+
+    def published_outcome(self, inputs: str) -> bytes | None:
+        """What the build of the published site reported, if it read the same ``inputs`` and
+        the site is as it wrote it: building again would write the same files."""
+        return published_outcome(self._site_store, self.settings_digest, self.config.site_dir, inputs)
+
+    @property
+    def _site_store(self) -> Path:
+        """A store per site folder: ``ksite build`` and ``ksite serve`` publish in different ones."""
         where = hashlib.sha256(str(self.config.site_dir.resolve()).encode()).hexdigest()[:16]
+        return self.folder / "sites" / f"{where}.sqlite3"
+
+    def site_files(self, staging: Path) -> SiteFiles:
+        """The published site's files, to be taken over into ``staging`` where unchanged."""
         return SiteFiles(
-            self.folder / "sites" / f"{where}.sqlite3",
+            self._site_store,
             self.config.site_dir,
             staging,
             self.settings_digest,

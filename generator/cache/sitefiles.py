@@ -11,21 +11,27 @@ modification time): a site edited, rebuilt by plain ``mkdocs build`` or replaced
 never trusted. Only files that nothing in the build writes are linked, so a link never lets the
 new build write into the old site; the swap and the failure path of :func:`generator.build.build`
 are unchanged. Where hard links are not possible the file is simply made again.
+
+With the records go the digest of the inputs the published site was built from and of the
+site's tree (every file's name, inode, size and time): while both are the same, the site is up
+to date and :func:`published_outcome` gives back what its build reported.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..checklinks import LastCheck
+from ..checklinks import LastCheck, SiteLinks
 from . import store
 
-_FORMAT = "ksite site files 2"
+_FORMAT = "ksite site files 3"
 _TABLE = (
     "CREATE TABLE files (name TEXT PRIMARY KEY, key TEXT NOT NULL,"
     " inode INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL, digest BLOB)"
@@ -50,7 +56,8 @@ class SiteFiles:
     """Where the shell keeps the theme's compiled templates (Jinja checks each against its
     source): compiling Material's 88 templates took 0.6 s of every MkDocs run."""
     _rows: dict[str, Row] | None = None
-    _listing: bytes = b""
+    _check: tuple[frozenset[str], frozenset[str], str] = (frozenset(), frozenset(), "")
+    """The last check's files, files linked and base path."""
     taken: list[str] = field(default_factory=list)
     _folders: set[str] = field(default_factory=set)
     """Folders of the staging folder made so far (a site has a folder per page: asking the
@@ -88,26 +95,37 @@ class SiteFiles:
         """What the link check of the published site saw (it passed)."""
         rows = self.load()
         pages = {name: row[4] for name, row in rows.items() if row[4] is not None}
-        return LastCheck(self._listing, pages)
+        return LastCheck(*self._check, pages)
 
-    def record(self, made: Mapping[str, str], digests: Mapping[str, bytes], listing: bytes) -> None:
+    def record(
+        self,
+        made: Mapping[str, str],
+        links: SiteLinks,
+        inputs: str | None = None,
+        outcome: bytes = b"",
+    ) -> None:
         """After the new site is published: keep ``made`` (file name → key) with each file's
         identity as it now lies in ``site_dir`` and its digest where known (pages made by no
-        key too, such as 404.html, for :meth:`last_check`), and the digest of its listing; files
-        of the old site are forgotten."""
+        key too, such as 404.html, for :meth:`last_check`), and what its link check saw; files
+        of the old site are forgotten. With ``inputs`` (:func:`generator.cache.inputs.inputs_digest`),
+        also the build's ``outcome``, given back while neither the inputs nor the tree change."""
+        digests = links.digests
+        state, stats = site_state(self.site_dir)
+        checked = (links.files, links.linked, links.base_path) if links.linked is not None else None
         rows = []
         for name, key in {**dict.fromkeys(digests, ""), **made}.items():
-            try:
-                info = os.stat(self.site_dir / name)
-            except OSError:
-                continue
-            rows.append((name, key, info.st_ino, info.st_size, info.st_mtime_ns, digests.get(name)))
+            info = stats.get(name)
+            if info is not None:
+                rows.append((name, key, info.st_ino, info.st_size, info.st_mtime_ns, digests.get(name)))
         db = store.open_store(self.path, _TABLE, f"{_FORMAT} {self.salt}")
         try:
             with db:
                 db.execute("DELETE FROM files")
                 db.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
-                store.set_meta(db, "listing", listing)
+                store.set_meta(db, "check", _pack(checked) if checked else None)
+                store.set_meta(db, "inputs", inputs)
+                store.set_meta(db, "state", state)
+                store.set_meta(db, "outcome", outcome)
         finally:
             db.close()
 
@@ -142,11 +160,66 @@ class SiteFiles:
         if db is None:
             return {}
         try:
-            listing = store.meta(db, "listing")
-            self._listing = listing if isinstance(listing, bytes) else b""
+            checked = store.meta(db, "check")
+            if isinstance(checked, bytes):
+                self._check = _unpack(checked)
             query = "SELECT name, key, inode, size, mtime, digest FROM files"
             return {name: tuple(rest) for name, *rest in db.execute(query)}
         except sqlite3.DatabaseError:
             return {}
         finally:
             db.close()
+
+
+def _pack(check: tuple[frozenset[str], frozenset[str], str]) -> bytes:
+    files, linked, base_path = check
+    return zlib.compress("\0".join([base_path, "\n".join(sorted(files)), "\n".join(sorted(linked))]).encode())
+
+
+def _unpack(packed: bytes) -> tuple[frozenset[str], frozenset[str], str]:
+    base_path, files, linked = zlib.decompress(packed).decode().split("\0")
+    return frozenset(files.split("\n")) - {""}, frozenset(linked.split("\n")) - {""}, base_path
+
+
+def published_outcome(path: Path, salt: str, site_dir: Path, inputs: str) -> bytes | None:
+    """What the build of the published site reported, if it was built from ``inputs`` and its
+    tree is still the one that build wrote (nothing added, removed, replaced or edited)."""
+    db = store.read_store(path, f"{_FORMAT} {salt}")
+    if db is None:
+        return None
+    try:
+        kept_inputs, state, outcome = (store.meta(db, name) for name in ("inputs", "state", "outcome"))
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        db.close()
+    if kept_inputs != inputs or not isinstance(state, bytes) or not isinstance(outcome, bytes):
+        return None
+    try:
+        now, _ = site_state(site_dir)
+    except OSError:
+        return None
+    return outcome if now == state else None
+
+
+def site_state(site_dir: Path) -> tuple[bytes, dict[str, os.stat_result]]:
+    """The digest of a site's tree (each folder's and file's name, each file's inode, mode, size
+    and modification time) and each file's status by name."""
+    digest = hashlib.blake2b(digest_size=20)
+    stats: dict[str, os.stat_result] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    digest.update(f"{name}/\0".encode())
+                    walk(entry.path, name + "/")
+                else:
+                    info = stats[name] = entry.stat(follow_symlinks=False)
+                    digest.update(
+                        f"{name}\0{info.st_ino}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0".encode()
+                    )
+
+    walk(str(site_dir), "")
+    return digest.digest(), stats
