@@ -42,6 +42,7 @@ from .check import checked_site, template_problem
 from .checklinks import SiteLinks, check_external_links, check_site, list_links
 from .config import ProjectConfig
 from .errors import ContentError, Problem, Severity, SourcePos, has_errors
+from .export import language_files
 from .i18n import Catalogue, load_catalogue
 from .link import LinkedSite
 from .pdf import BriefPrinter, print_briefs
@@ -210,12 +211,14 @@ def language_site(
     printer: BriefPrinter | None = None,
     memo: PageMemo | None = None,
 ) -> LanguageSite:
-    """Render and export one language: its pages, PDF briefs and fallback search index."""
+    """Render and export one language: its pages, PDF briefs, exported files and fallback
+    search index."""
     pages = tuple(render_pages(config, site, lang, printer, memo))
     files: dict[str, bytes | Path] = {}
     for page in pages:
         if page.pdf is not None:
             files[posixpath.join(page.url[len(page.prefix) :], page.pdf.name)] = page.pdf.path
+    files.update(language_files(config, site, lang))
     prefix = "" if lang == config.default_language else f"{lang}/"
     language = LanguageSite(lang, prefix, pages, files)
     files[SEARCH_FALLBACK] = fallback_script(language.search_entries).encode("utf-8")
