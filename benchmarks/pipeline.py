@@ -42,6 +42,8 @@ PER_PAGE_RATIO = 0.6
 GROWTH = 1.1
 MEMORY_TARGET_MB = 2048
 MEMORY_TARGET_N = 10000
+EXPORT_SHARE = 0.10
+"""The export stage adds at most this share to a clean build (issue 17)."""
 CHECK_TARGET_N = 1000
 CHECK_TARGET_SECONDS = 2.0
 _PHASES = re.compile(r"\((?P<phases>[^()]*\d+\.\d+s[^()]*)\)\s*$", re.MULTILINE)
@@ -172,6 +174,8 @@ class Options:
     """Runs per command; the fastest counts."""
     build_flags: tuple[str, ...]
     """Extra arguments of ``ksite build`` (``--no-pdf``)."""
+    exports: bool = False
+    """Also time ``ksite build --no-export``: what the export stage adds to a clean build."""
 
 
 def run_size(n: int, work: Path, options: Options) -> list[Run]:
@@ -189,6 +193,11 @@ def run_size(n: int, work: Path, options: Options) -> list[Run]:
     commands = {
         "ksite check": ([*ksite, "check"], None),
         "ksite build": ([*ksite, "build", *options.build_flags], ksite_root / "site"),
+        **(
+            {"ksite build --no-export": ([*ksite, "build", *options.build_flags, "--no-export"], None)}
+            if options.exports
+            else {}
+        ),
         "mkdocs build (baseline)": (
             [str(BIN / "mkdocs"), "build", "-q", "-f", str(plain_root / "mkdocs.yml")],
             plain_root / "site",
@@ -208,8 +217,11 @@ def run_size(n: int, work: Path, options: Options) -> list[Run]:
                 break
         pages = count_pages(site) if site else 0
         runs.append(Run(name, n, pages, min(times), peak, code, os.getloadavg()[0], phases(stderr), times))
-    check, build, baseline = runs
-    check.pages = build.pages  # check builds nothing; per page means per page of the site it checks
+    build, baseline = runs[1], runs[-1]
+    for run in runs[:-1]:
+        run.pages = (
+            run.pages or build.pages
+        )  # check builds nothing; per page means per page of the site it checks
     for run in runs:
         run.ratio = run.seconds / baseline.seconds if baseline.seconds else None
     return runs
@@ -250,6 +262,14 @@ def verdicts(runs: list[Run]) -> list[tuple[str, bool | None]]:
                 growth <= GROWTH,
             )
         )
+    for n in sizes:
+        bare = by.get(("ksite build --no-export", n))
+        build = by.get(("ksite build", n))
+        if bare and build and bare.seconds:
+            added = build.seconds / bare.seconds - 1
+            text = f"the export stage adds {added:.1%} to a clean build at N = {n:,}"
+            text += f" (at most {EXPORT_SHARE:.0%})"
+            results.append((text, added <= EXPORT_SHARE))
     big = by.get(("ksite build", MEMORY_TARGET_N))
     results.append(
         (
@@ -272,11 +292,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per command; the fastest counts")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--pdf", action="store_true", help="let ksite build make its PDF briefs too")
+    parser.add_argument(
+        "--exports", action="store_true", help="also time ksite build --no-export (the export stage's cost)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     languages = tuple(args.languages.split(","))
     OUT.mkdir(parents=True, exist_ok=True)
-    options = Options(args.seed, languages, args.repeat, tuple(build_flags(args.pdf)))
+    options = Options(args.seed, languages, args.repeat, tuple(build_flags(args.pdf)), args.exports)
     runs: list[Run] = []
     for n in sizes:
         if args.keep:

@@ -42,7 +42,7 @@ from .check import checked_site, template_problem
 from .checklinks import SiteLinks, check_external_links, check_site, list_links
 from .config import ProjectConfig
 from .errors import ContentError, Problem, Severity, SourcePos, has_errors
-from .export import language_files
+from .export import language_files, of_format
 from .i18n import Catalogue, load_catalogue
 from .link import LinkedSite
 from .pdf import BriefPrinter, print_briefs
@@ -210,19 +210,52 @@ def language_site(
     lang: str,
     printer: BriefPrinter | None = None,
     memo: PageMemo | None = None,
+    exports: bool = True,
 ) -> LanguageSite:
-    """Render and export one language: its pages, PDF briefs, exported files and fallback
-    search index."""
+    """Render and export one language: its pages, PDF briefs, exported files (unless
+    ``exports`` is off) and fallback search index."""
     pages = tuple(render_pages(config, site, lang, printer, memo))
     files: dict[str, bytes | Path] = {}
     for page in pages:
         if page.pdf is not None:
             files[posixpath.join(page.url[len(page.prefix) :], page.pdf.name)] = page.pdf.path
-    files.update(language_files(config, site, lang))
+    if exports:
+        files.update(language_files(config, site, lang))
     prefix = "" if lang == config.default_language else f"{lang}/"
     language = LanguageSite(lang, prefix, pages, files)
     files[SEARCH_FALLBACK] = fallback_script(language.search_entries).encode("utf-8")
     return language
+
+
+def export(config: ProjectConfig, formats: Sequence[str], out: Path) -> dict[str, int]:
+    """``ksite export``: check the content, then write the exported files of ``formats`` (see
+    :data:`generator.export.FORMATS`) of every language into ``out``, laid out as in the site,
+    without rendering a page. ``out`` is replaced whole, like ``site/``: a failure leaves it as
+    it was. Returns the bytes written per file."""
+    site, problems = checked_site(config)
+    if has_errors(problems):
+        raise ContentError(problems)
+    written: dict[str, bytes] = {}
+    with _build_date(site):
+        for lang in config.languages:
+            prefix = "" if lang == config.default_language else f"{lang}/"
+            for path, data in language_files(config, site, lang).items():
+                if any(of_format(path, fmt) for fmt in formats):
+                    written[prefix + path] = data
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = _staging_folder(out)
+    try:
+        for name, data in written.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        previous = _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
+    return {name: len(data) for name, data in written.items()}
 
 
 def source_date_epoch(site: LinkedSite) -> int:
@@ -247,6 +280,7 @@ def build(
     check_external: bool = False,
     progress: Callable[[str], None] | None = None,
     parallel: bool = True,
+    exports: bool = True,
 ) -> BuildReport:
     """Check, render and export, have the shell write the site into a temporary folder, check
     its links, then swap it into ``site_dir``. Any failure leaves the previous ``site_dir``
@@ -263,7 +297,7 @@ def build(
     inputs = None
     if kept is not None and not check_external:  # external links are fetched anew each time
         with timed("inputs"):
-            inputs = kept.inputs(f"pdf={pdf} check_links={check_links}")
+            inputs = kept.inputs(f"pdf={pdf} check_links={check_links} exports={exports}")
             outcome = kept.published_outcome(inputs) if inputs is not None else None
         if outcome is not None:
             unchanged = BuildReport.unchanged(outcome)
@@ -279,7 +313,7 @@ def build(
 
     parent = config.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-new-", dir=parent))
+    staging = _staging_folder(config.site_dir)
     scratch = Path(tempfile.mkdtemp(prefix=f".{config.site_dir.name}-work-", dir=parent))
     takeover = kept.site_files(staging) if kept is not None else None
     if takeover is not None:
@@ -296,7 +330,7 @@ def build(
                 folder = kept.pdf_folder if kept is not None else scratch / "pdf"
                 printer = brief_printer(config, folder, kept.settings_digest if kept is not None else "")
             tell(f"rendering and writing {', '.join(config.languages)}")
-            job = partial(_language, config, site, printer, kept, takeover, shell, staging, scratch)
+            job = partial(_language, config, site, printer, kept, takeover, shell, staging, scratch, exports)
             built = side_by_side(job, config.languages) if parallel else [job(x) for x in config.languages]
         made: dict[str, str] = {}
         """Files of the new site by name, with the key each was made from (for the next build)."""
@@ -358,6 +392,7 @@ def _language(
     shell: Shell,
     staging: Path,
     scratch: Path,
+    exports: bool,
     lang: str,
 ) -> LanguageBuild:
     """Render, export and write one language into ``staging``: its pages (from the page store
@@ -369,7 +404,7 @@ def _language(
     with _timed_into(seconds, "render"):
         memo = kept.page_store(site, lang) if kept is not None else None
         try:
-            language = language_site(config, site, lang, printer, memo)
+            language = language_site(config, site, lang, printer, memo, exports)
         except BaseException:
             if memo is not None:
                 memo.close(prune=False)
@@ -559,6 +594,17 @@ def _build_date(site: LinkedSite) -> Iterator[None]:
         yield
     finally:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _staging_folder(target: Path) -> Path:
+    """A new hidden folder beside ``target`` to build it in, with the permissions a folder made
+    there by ``mkdir`` would have (``mkdtemp`` makes it private to its owner, and it becomes
+    ``target``: a web server running as another user could not read the site)."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    mask = os.umask(0o022)
+    os.umask(mask)
+    staging.chmod(0o777 & ~mask)
+    return staging
 
 
 def _swap(staging: Path, site_dir: Path) -> Path | None:

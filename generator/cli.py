@@ -61,9 +61,21 @@ def cmd_build(args: argparse.Namespace) -> int:
             check_links=not args.no_link_check,
             check_external=args.check_external,
             progress=progress.stage,
+            exports=not args.no_export,
         )
     _report(report.warnings, "text")
     progress.summary(report, config.site_dir)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .build import export
+
+    config = _config(args)
+    out = Path(args.output) if args.output else config.root / "export"
+    written = export(config, args.format or ["all"], out.resolve())
+    total = sum(written.values())
+    print(f"exported {len(written)} files ({total:,} bytes) into {out}", file=sys.stderr)
     return 0
 
 
@@ -134,11 +146,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--no-pdf", action="store_true", help="skip the PDF briefs (quick previews)")
     build.add_argument(
+        "--no-export",
+        action="store_true",
+        help="skip the exported files: open data, IATI, citation files, feeds (quick previews)",
+    )
+    build.add_argument(
         "--no-cache",
         action="store_true",
         help="parse, render and check every page again instead of reusing .ksite-cache/",
     )
     build.set_defaults(func=cmd_build)
+
+    from .export import FORMATS
+
+    export = sub.add_parser(
+        "export", help="check, then write the open data, IATI, citation files and feeds, without building"
+    )
+    export.add_argument(
+        "--format",
+        action="append",
+        choices=[*FORMATS, "all"],
+        help="what to write (repeatable; default: all)",
+    )
+    export.add_argument("-o", "--output", help="folder to write into, replaced whole (default: ./export)")
+    export.set_defaults(func=cmd_export)
 
     serve = sub.add_parser("serve", help="preview with live reload on changes to content/ and templates/")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")

@@ -170,13 +170,10 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             # An empty file: on_pre_page hands MkDocs the page's metadata and HTML instead.
             kept.append(_PageFile.generated(config, src_uri, content=""))
         for name, data in language.files.items():
-            if isinstance(data, Path):  # copied by MkDocs, never held in memory (PDF briefs)
-                kept.append(File.generated(config, name, abs_src_path=str(data)))
-            else:
-                kept.append(File.generated(config, name, content=data))
+            kept.append(_OtherFile.of(config, name, data))
         for asset in _PACKAGE.joinpath("assets").iterdir():
             if asset.is_file():
-                kept.append(File.generated(config, f"{ASSET_DIR}/{asset.name}", content=asset.read_bytes()))
+                kept.append(_OtherFile.of(config, f"{ASSET_DIR}/{asset.name}", asset.read_bytes()))
         return kept
 
     def _made_here(self) -> LanguageSite:
@@ -217,6 +214,10 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
                 if file.taken:
                     self.taken.add(file.src_uri)
                 self.made[name] = key
+            elif isinstance(file, _OtherFile):  # its bytes are its key: the theme does not wrap it
+                name = prefix + file.dest_uri
+                file.taken = self.takeover.take(name, file.key)
+                self.made[name] = file.key
         return nav
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -277,6 +278,33 @@ class _PageFile(File):
     nor rendered; ksite's pages say so exactly when their output was taken over."""
 
     taken = False
+
+    def is_modified(self) -> bool:
+        return not self.taken
+
+
+class _OtherFile(File):
+    """A file ksite hands MkDocs beside the pages (exports, PDF briefs, the fallback search
+    index, its assets), taken over from the published site when its bytes are the same:
+    thousands of small files a rebuild would otherwise write again (three citation files per
+    product and language)."""
+
+    taken = False
+    key = ""
+    """The digest of its bytes, or the name of the PDF brief it is copied from (named by the
+    digest of the brief's inputs)."""
+
+    @classmethod
+    def of(cls, config: MkDocsConfig, name: str, data: bytes | Path) -> _OtherFile:
+        if isinstance(data, Path):  # copied by MkDocs, never held in memory (PDF briefs)
+            made = cls.generated(config, name, abs_src_path=str(data))
+            key = f"copy of {data.name}"
+        else:
+            made = cls.generated(config, name, content=data)
+            key = hashlib.blake2b(data, digest_size=20).hexdigest()
+        assert isinstance(made, _OtherFile)
+        made.key = key
+        return made
 
     def is_modified(self) -> bool:
         return not self.taken

@@ -249,3 +249,14 @@ def test_languages_are_built_side_by_side_and_report_their_problems_together() -
 
     with pytest.raises(RuntimeError, match="disk full"):  # wherever it ran
         side_by_side(broken, ["en", "zh"])
+
+
+def test_the_site_folder_can_be_read_by_others_as_a_folder_made_there_would_be(
+    project: ProjectConfig,
+) -> None:
+    """The site is built in a temporary folder and renamed into place: it must not keep the
+    owner-only permissions of a temporary folder, or a web server running as another user
+    could not serve it."""
+    made_there = project.root / "made-by-mkdir"
+    made_there.mkdir()
+    assert project.site_dir.stat().st_mode == made_there.stat().st_mode

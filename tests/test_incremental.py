@@ -150,6 +150,9 @@ def test_a_rebuild_with_no_content_change_takes_over_every_page(project: Project
     assert len(taken) == len(pages) - len(report.wrapped) >= 40
     bundles = [name for name in after if "/pagefind/" in f"/{name}"]
     assert bundles and all(after[name] == before[name] for name in bundles)
+    # So are the other files ksite hands MkDocs: its assets and each language's fallback index.
+    others = ["assets/ksite/ksite.css", "search/ksite-fallback.js", "zh/search/ksite-fallback.js"]
+    assert all(after[name] == before[name] for name in others)
     clean_equals_incremental(project)
 
 

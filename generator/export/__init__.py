@@ -10,12 +10,15 @@ read the model only, never the rendered pages, so they can run without the theme
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..config import ProjectConfig
-from ..link import LinkedSite
+if TYPE_CHECKING:  # the command line reads FORMATS without loading the pipeline
+    from ..config import ProjectConfig
+    from ..link import LinkedSite
 
-Exporter = Callable[[ProjectConfig, LinkedSite, str], dict[str, bytes]]
+Exporter = Callable[["ProjectConfig", "LinkedSite", str], dict[str, bytes]]
 """``(config, site, lang) -> {path in the language's tree: bytes}``."""
 
 EXPORTERS: tuple[Exporter, ...] = ()
@@ -32,3 +35,22 @@ def language_files(config: ProjectConfig, site: LinkedSite, lang: str) -> dict[s
             raise ValueError(f"two exporters write {sorted(repeated)[0]}")
         files.update(made)
     return files
+
+
+FORMATS: dict[str, tuple[str, ...]] = {
+    "json": ("data/*.json",),
+    "csv": ("data/*.csv",),
+    "datapackage": ("data/*",),
+    "iati": ("data/iati-activities.xml",),
+    "bibtex": ("*.bib",),
+    "ris": ("*.ris",),
+    "csl": ("*.csl.json",),
+    "feeds": ("feed.xml",),
+}
+"""``ksite export --format``: each format's files, as patterns of their path in a language's
+tree (``*`` also matches ``/``); ``all`` is every exported file."""
+
+
+def of_format(path: str, fmt: str) -> bool:
+    """Whether the exported file at ``path`` (in its language's tree) belongs to ``fmt``."""
+    return fmt == "all" or any(fnmatch.fnmatchcase(path, pattern) for pattern in FORMATS[fmt])
