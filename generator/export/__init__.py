@@ -14,11 +14,12 @@ from collections.abc import Callable
 
 from ..config import ProjectConfig
 from ..link import LinkedSite
+from .citations import citation_files
 
 Exporter = Callable[[ProjectConfig, LinkedSite, str], dict[str, bytes]]
 """``(config, site, lang) -> {path in the language's tree: bytes}``."""
 
-EXPORTERS: tuple[Exporter, ...] = ()
+EXPORTERS: tuple[Exporter, ...] = (citation_files,)
 """Every exporter, in the order their files are gathered (a later one may not repeat a path)."""
 
 
