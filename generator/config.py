@@ -49,6 +49,11 @@ class ProjectConfig:
     """The site's name in languages other than the default (plugin option ``site_names``)."""
     directory_urls: bool = True
     """MkDocs' ``use_directory_urls``: when false, links name ``index.html`` (works from disk)."""
+    site_author: str = ""
+    """MkDocs' ``site_author``: the organisation behind the site, if given."""
+    publishers: tuple[tuple[str, str], ...] = ()
+    """The publisher citations name (and the institution of reports), by language: plugin
+    option ``publisher``, a name or a mapping ``{en: …, zh: …}``."""
 
     @property
     def default_language(self) -> str:
@@ -57,6 +62,13 @@ class ProjectConfig:
     def name_in(self, lang: str) -> str:
         """The site's name in ``lang`` (``site_name`` where no other is given)."""
         return dict(self.site_names).get(lang, self.site_name)
+
+    def publisher_in(self, lang: str) -> str:
+        """Who publishes the site's products in ``lang``'s citations: the ``publisher`` option
+        (in that language, else the default language's), else ``site_author``, else the site's
+        name."""
+        names = dict(self.publishers)
+        return names.get(lang) or names.get(self.default_language) or self.site_author or self.name_in(lang)
 
 
 def plugin_options(data: dict[str, Any]) -> dict[str, Any]:
@@ -105,4 +117,15 @@ def load_config(config_file: Path) -> ProjectConfig:
         languages=languages,
         directory_urls=bool(data.get("use_directory_urls", True)),
         site_names=tuple((str(k), str(v)) for k, v in dict(options.get("site_names") or {}).items()),
+        site_author=str(data.get("site_author") or ""),
+        publishers=_by_language(options.get("publisher"), languages[0]),
     )
+
+
+def _by_language(value: Any, default_language: str) -> tuple[tuple[str, str], ...]:
+    """A name given once (for every language) or as a mapping by language."""
+    if not value:
+        return ()
+    if isinstance(value, dict):
+        return tuple((str(k), str(v)) for k, v in value.items() if v)
+    return ((default_language, str(value)),)

@@ -385,6 +385,7 @@ def _meta(page: RenderedPage) -> dict[str, Any]:
     meta["ksite"] = {
         "kind": page.kind,
         "lang": page.lang,
+        "head": page.head,
         "alternates": [
             {"lang": lang, "url": url, "absolute": absolute} for lang, url, absolute in page.alternates
         ],

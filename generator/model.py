@@ -168,13 +168,28 @@ class Markdown:
 
 
 @dataclass(frozen=True)
+class Author:
+    """A product's author. Only a name the record splits into ``family`` and ``given`` is a
+    person to citations ("Family, Given", initials); any other name is cited whole, as written,
+    which keeps organisations and Chinese names (李世民) from being cut into initials."""
+
+    name: str
+    """As shown on the page."""
+    family: str | None = None
+    given: str | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class Translation:
     """A knowledge product in another language: ``<id>.<lang>.md`` beside the original."""
 
     lang: str
     title: str
     summary: str | None
-    authors: tuple[str, ...]
+    authors: tuple[Author, ...]
     body: Markdown
     origin: Origin
     translated_from: str | None = None
@@ -199,7 +214,9 @@ class KnowledgeProduct:
     body: Markdown
     origin: Origin
     summary: str | None = None
-    authors: tuple[str, ...] = ()
+    authors: tuple[Author, ...] = ()
+    number: str | None = None
+    """The publisher's report or series number, if any."""
     project: str | None = None
     outputs: tuple[int, ...] = ()
     places: tuple[str, ...] = ()

@@ -14,7 +14,9 @@ from typing import Any, Protocol
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .citation import CITATION_FILES, STYLES, citation_record, formatted
 from .facets import knowledge_list, projects_list
+from .headmeta import HeadView, product_head, project_head
 from .i18n import Catalogue
 from .link import LinkedSite, relative_url
 from .markdown import Heading, render
@@ -29,7 +31,6 @@ from .views import (
     Pager,
     PdfFile,
     Row,
-    citation,
     funding_rows,
     project_citation,
     short_title,
@@ -47,6 +48,9 @@ class SiteInfo:
     default_language: str = "en"
     index_file: str = ""
     """``index.html`` when links must name the file (``use_directory_urls: false``)."""
+    publisher: str = ""
+    """Who publishes the products in this language's citations (``ProjectConfig.publisher_in``);
+    the site's name when empty."""
 
     def prefix(self, lang: str) -> str:
         """The folder of a language's pages (``zh/``; ``""`` for the default language)."""
@@ -78,6 +82,8 @@ class RenderedPage:
     """The page's PDF brief, when it was made before the page was rendered."""
     search: SearchEntry | None = None
     """What the page gives the search indexes (made with the page, from what it read)."""
+    head: str = ""
+    """HTML for the page's ``<head>`` (citation tags, JSON-LD), from ``head.html``; "" for none."""
 
     @property
     def src_uri(self) -> str:
@@ -120,6 +126,7 @@ class PageViews:
         meta_description: str = "",
         toc: Sequence[Heading] = (),
         brief: BriefMeta | None = None,
+        head: HeadView | None = None,
         **context: Any,
     ) -> RenderedPage:
         pdf = self.pdfs.get(pager.current) if brief else None
@@ -150,6 +157,7 @@ class PageViews:
             prefix=self.prefix,
             brief=brief,
             pdf=pdf,
+            head=self.env.get_template("head.html").render(head=head).strip() if head else "",
         )
 
     # -- pages -----------------------------------------------------------------------------
@@ -255,6 +263,7 @@ class PageViews:
             meta_description=(description.plain[:300] if description else ""),
             toc=self._project_toc(context),
             brief=brief,
+            head=project_head(project, title, description.plain if description else "", absolute),
             **context,
         )
 
@@ -296,12 +305,24 @@ class PageViews:
         body = translation.body if translation else product.body
         title = translation.title if translation else product.title
         summary = (translation.summary if translation else product.summary) or ""
-        authors = translation.authors if translation else product.authors
+        authors = [author.name for author in (translation.authors if translation else product.authors)]
         body_lang = self.lang if (translation or in_original) else product.language
         rendered = render(body.source, pager.resolver())
         absolute = self._absolute(pager.current)
         project = self.site.library.projects.get(product.project) if product.project else None
-        cite = citation(product, title, authors, self.info.name, absolute)
+        pdf = self.pdfs.get(pager.current)
+        record = citation_record(
+            self.site,
+            self.catalogue,
+            product_id,
+            publisher=self.info.publisher or self.info.name,
+            site_url=self.info.url,
+            lang_prefix=self.prefix,
+            pdf_name=pdf.name if pdf else "",
+        )
+        label = self.catalogue.label
+        formatted_citations = [(label(key), formatted(record, style)) for style, key in STYLES.items()]
+        cite = formatted_citations[0][1].striptags()
         brief = BriefMeta(
             short_title=short_title(title),
             authors=tuple(authors),
@@ -341,8 +362,10 @@ class PageViews:
                 for a in product.attachments
             ],
             related=pager.cards(self.site.related(product)),
-            citation=cite,
+            citations=formatted_citations,
+            citation_files=[LinkView(name, product_id + suffix) for suffix, name in CITATION_FILES.items()],
             brief=brief,
+            head=product_head(record),
         )
 
     def places_index(self, key: str = "") -> RenderedPage:

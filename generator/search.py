@@ -231,7 +231,7 @@ class _Builder:
             SearchField(summary, "summary"),
             SearchField(f"{type_label} {date}", "facts"),
             SearchField(" ".join(outputs), "outputs"),
-            SearchField("; ".join(authors), "body"),
+            SearchField("; ".join(a.name for a in authors), "body"),
             SearchField(plain_text(body.source), "body"),
         )
         return title, f"{type_label} · {date}", summary, fields

@@ -7,6 +7,7 @@ still wrong in words an editor can act on, at the line of the offending key or v
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from .load import RawDocument
 from .model import (
     Agency,
     Attachment,
+    Author,
     DateRange,
     Funding,
     FundingSource,
@@ -284,6 +286,24 @@ def _tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value or ())
 
 
+def _authors(value: Any) -> tuple[Author, ...]:
+    """Names as written stay whole; a person given as ``{family, given}`` is shown in the
+    order of the family name's script (family first in Chinese, Japanese and Korean)."""
+    authors = []
+    for item in value or ():
+        if isinstance(item, str):
+            authors.append(Author(item))
+        else:
+            family, given = item["family"], item["given"]
+            shown = f"{family}{given}" if _east_asian(family) else f"{given} {family}"
+            authors.append(Author(shown, family, given))
+    return tuple(authors)
+
+
+def _east_asian(name: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) == "W" for ch in name)
+
+
 def _present(data: dict[str, Any], prefix: str = "") -> frozenset[str]:
     names: set[str] = set()
     for key, value in data.items():
@@ -375,7 +395,8 @@ def _product(data: dict[str, Any], origin: Origin, body: Markdown, site_default:
         body=body,
         origin=origin,
         summary=data.get("summary"),
-        authors=_tuple(data.get("authors")),
+        authors=_authors(data.get("authors")),
+        number=data.get("number"),
         project=data.get("project"),
         outputs=_tuple(data.get("outputs")),
         places=_tuple(data.get("places")),
@@ -417,7 +438,7 @@ def _attach_translation(doc: RawDocument, products: dict[str, KnowledgeProduct])
     for key, value in data.items():
         if key in TRANSLATABLE_FRONT_MATTER:
             continue
-        mine = value if key not in ("outputs", "places", "topics", "authors") else tuple(value)
+        mine = value if key not in ("outputs", "places", "topics") else tuple(value)
         theirs = getattr(original, key, None)
         if key == "example":
             theirs = original.example
@@ -435,7 +456,7 @@ def _attach_translation(doc: RawDocument, products: dict[str, KnowledgeProduct])
         lang=doc.lang,
         title=data.get("title", original.title),
         summary=data.get("summary", original.summary),
-        authors=_tuple(data.get("authors")) or original.authors,
+        authors=_authors(data.get("authors")) or original.authors,
         body=doc.body,
         origin=Origin(doc.path, doc.yaml.values),
         translated_from=data.get("translated_from"),

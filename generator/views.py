@@ -281,18 +281,6 @@ def timetable_rows(pager: Pager, project: ProjectRecord) -> list[Row]:
     return rows
 
 
-def citation(product: KnowledgeProduct, title: str, authors: Sequence[str], site_name: str, url: str) -> str:
-    """A plain author-date citation; the project number names the programme."""
-    who = "; ".join(authors) or site_name
-    parts = [f"{who} ({product.year}). {title}."]
-    if product.project:
-        parts.append(f"{product.type.replace('-', ' ').capitalize()}, {product.project}.")
-    parts.append(f"{site_name}.")
-    if url:
-        parts.append(url)
-    return " ".join(parts)
-
-
 def project_citation(number: str, title: str, site_name: str, year: str, url: str) -> str:
     """The project sheet's citation, in the same author-date form as a product's."""
     parts = [f"{site_name} ({year}). {number}: {title}."]

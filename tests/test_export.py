@@ -1,0 +1,62 @@
+"""``ksite export``: the exported files without a build, the same bytes as in the built site."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.export import FORMATS
+
+from .builtsite import built_site, copy_project
+
+pytestmark = pytest.mark.slow
+SITE_URL = "https://ksite.example.org/ta-54037/"
+
+
+def files(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_export_writes_what_the_build_publishes_without_building(tmp_path: Path) -> None:
+    config = copy_project(tmp_path / "project", site_url=SITE_URL)
+    out = tmp_path / "out"
+    assert main(["-f", str(config.config_file), "export", "-o", str(out)]) == 0
+    exported = files(out)
+    published = files(built_site())
+    assert exported, "the bundled content exports nothing"
+    assert {name: published.get(name) for name in exported} == exported
+    assert not config.site_dir.exists()  # no site was built
+    for fmt, patterns in FORMATS.items():
+        assert any(name.endswith(patterns[0].rsplit("*", 1)[-1]) for name in exported), fmt
+
+
+def test_a_format_writes_only_its_files(tmp_path: Path) -> None:
+    config = copy_project(tmp_path / "project", site_url=SITE_URL)
+    out = tmp_path / "out"
+    assert main(["-f", str(config.config_file), "export", "--format", "bibtex", "-o", str(out)]) == 0
+    names = list(files(out))
+    assert names and all(name.endswith(".bib") for name in names)
+    assert any(name.startswith("zh/") for name in names)  # every language
+
+
+def test_bad_content_fails_at_its_line_and_leaves_the_last_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = copy_project(tmp_path / "project", site_url=SITE_URL)
+    out = tmp_path / "out"
+    assert main(["-f", str(config.config_file), "export", "-o", str(out)]) == 0
+    before = files(out)
+    brief = config.content_dir / "knowledge" / "innovation-enabling-systems.md"
+    brief.write_text(brief.read_text("utf-8").replace("date: 2020-09-16", "date: someday"), "utf-8")
+    capsys.readouterr()
+    assert main(["-f", str(config.config_file), "export", "-o", str(out)]) == 1
+    assert "content/knowledge/innovation-enabling-systems.md:8:" in capsys.readouterr().err
+    assert files(out) == before
+    assert not list(tmp_path.glob(".out-*"))  # no half-written folder left beside it
