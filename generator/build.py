@@ -153,6 +153,7 @@ def site_info(config: ProjectConfig, lang: str | None = None) -> SiteInfo:
         languages=config.languages,
         default_language=config.default_language,
         index_file="" if config.directory_urls else "index.html",
+        exports=config.exports,
     )
 
 

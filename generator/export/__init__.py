@@ -18,7 +18,9 @@ from ..link import LinkedSite
 Exporter = Callable[[ProjectConfig, LinkedSite, str], dict[str, bytes]]
 """``(config, site, lang) -> {path in the language's tree: bytes}``."""
 
-EXPORTERS: tuple[Exporter, ...] = ()
+from .datafiles import export_data  # noqa: E402 - the seam's types are declared first
+
+EXPORTERS: tuple[Exporter, ...] = (export_data,)
 """Every exporter, in the order their files are gathered (a later one may not repeat a path)."""
 
 
