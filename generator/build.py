@@ -154,6 +154,7 @@ def site_info(config: ProjectConfig, lang: str | None = None) -> SiteInfo:
         default_language=config.default_language,
         index_file="" if config.directory_urls else "index.html",
         publisher=config.publisher_in(lang or config.default_language),
+        exports=config.exports,
     )
 
 

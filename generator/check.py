@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .config import ProjectConfig
-from .errors import Problem, error
+from .errors import Problem, error, has_errors
 from .link import LinkedSite, check_attachments, link_library
 from .load import content_files, display_path, load_content
 from .validate import validate_documents
@@ -107,5 +107,9 @@ def template_problem(config: ProjectConfig, exc: Exception) -> Problem:
 
 def checked_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
     """Everything ``ksite check`` reports, and the site it loaded; writes nothing."""
+    from .export.iati import iati_problems
+
     site, problems = load_site(config)
-    return site, problems + check_templates(config)
+    if has_errors(problems):
+        return site, problems + check_templates(config)
+    return site, problems + check_templates(config) + iati_problems(site.library, config.exports)

@@ -76,6 +76,12 @@ class KsiteOptions(Config):
     pdf = opt.Type(bool, default=False)
     """Make the PDF briefs. ``ksite build`` turns this on (off with ``--no-pdf``); plain
     ``mkdocs build`` and ``mkdocs serve`` leave it off unless it is set here."""
+    data_licence = opt.Type((str, dict), default="CC-BY-4.0")
+    """Licence of the open data and IATI files: an SPDX identifier, or ``{id, title, url}``
+    (read by :func:`generator.config.load_config`)."""
+    iati = opt.Type(dict, default={})
+    """The IATI publisher (``org_ref``, ``org_name``, ``org_type``) and ``sectors``: the bank's
+    sector names mapped to DAC 5-digit codes (read by :func:`generator.config.load_config`)."""
     pdf_cache_dir = opt.Type(str, default=".ksite-cache/pdf")
     """Where a plain ``mkdocs build`` with ``pdf: true`` keeps its PDF briefs, relative to
     ``mkdocs.yml`` (``ksite build`` keeps them in ``.ksite-cache/pdf``)."""

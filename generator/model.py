@@ -99,6 +99,8 @@ class Funding:
 class Sector:
     sector: str
     subsectors: tuple[str, ...] = ()
+    share: float | None = None
+    """Per cent of the project in this sector, set by editors; None where not given."""
 
 
 @dataclass(frozen=True)

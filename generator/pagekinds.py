@@ -85,6 +85,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("place", "places/{key}/", "place.html", "place", "place", _places),
     PageKind("topics", "topics/", "topics.html", "topics_index", None, _one),
     PageKind("topic", "topics/{key}/", "topic.html", "topic", "topic", _topics),
+    PageKind("data", "data/", "data.html", "data_index", None, _one),
     PageKind("page", "{key}/", "page.html", "free_page", "free_page", _free_pages),
 )
 """Every kind, in the order the site's pages are rendered."""

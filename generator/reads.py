@@ -181,3 +181,17 @@ class RecordingSite:
     def resolve(self, scheme: str, target: str) -> str | None:
         self.reads.add(("resolve", scheme, target))
         return self.site.resolve(scheme, target)
+
+
+def read_whole_library(view: SiteView) -> LinkedSite:
+    """Note every project, product, place and topic as read by the page being rendered (the
+    data page, whose file sizes depend on all of them), and give the site behind ``view`` to
+    read them from without noting each lookup again."""
+    library = view.library
+    for collection in (library.projects, library.products, library.places, library.topics):
+        for key in collection:
+            collection[key]
+    if isinstance(view, RecordingSite):
+        return view.site
+    assert isinstance(view, LinkedSite)
+    return view

@@ -15,6 +15,9 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .citation import CITATION_FILES, STYLES, citation_record, formatted
+from .config import ExportSettings
+from .export.datafiles import data_files
+from .export.opendata import newest_date
 from .facets import knowledge_list, projects_list
 from .headmeta import HeadView, product_head, project_head
 from .i18n import Catalogue
@@ -22,10 +25,11 @@ from .link import LinkedSite, relative_url
 from .markdown import Heading, render
 from .pagekinds import KIND, PAGE_KINDS, page_url
 from .printlinks import with_print_urls
-from .reads import Read, RecordingSite, SiteView
+from .reads import Read, RecordingSite, SiteView, read_whole_library
 from .search import SearchEntry, search_entry
 from .views import (
     BriefMeta,
+    DataFileView,
     LinkView,
     Localized,
     Pager,
@@ -34,6 +38,7 @@ from .views import (
     funding_rows,
     project_citation,
     short_title,
+    size_text,
     timetable_rows,
 )
 
@@ -51,6 +56,8 @@ class SiteInfo:
     publisher: str = ""
     """Who publishes the products in this language's citations (``ProjectConfig.publisher_in``);
     the site's name when empty."""
+    exports: ExportSettings = field(default_factory=ExportSettings)
+    """How the data files describe themselves (licence) and who publishes them to IATI."""
 
     def prefix(self, lang: str) -> str:
         """The folder of a language's pages (``zh/``; ``""`` for the default language)."""
@@ -411,6 +418,34 @@ class PageViews:
             description=pager.text(topic.description),
             projects=[pager.project_link(n) for n in self.site.projects_by_topic.get(slug, ())],
             products=pager.cards(self.site.products_by_topic.get(slug, ())),
+        )
+
+    def data_index(self, key: str = "") -> RenderedPage:
+        """The open data page: each file of ``data/`` with its size, licence and date."""
+        pager = self.pager(page_url("data", lang_prefix=self.prefix))
+        site = read_whole_library(self.site)  # the files' sizes depend on every record
+        info = self.info
+        files = data_files(info.exports, site.library, info.languages, info.url)
+        as_of = pager.date(newest_date(site.library))
+        rows = [
+            DataFileView(
+                name=path.rpartition("/")[2],
+                url=relative_url(path, pager.current),
+                description=self.catalogue.term("data_file", path.rpartition("/")[2]),
+                size=size_text(len(data)),
+                bytes=len(data),
+                date=as_of,
+            )
+            for path, data in files.items()
+        ]
+        return self._page(
+            "data",
+            "",
+            self.catalogue.label("data"),
+            pager,
+            files=rows,
+            licence=LinkView(info.exports.licence_title, info.exports.licence_url),
+            licence_id=info.exports.licence,
         )
 
     def free_page(self, slug: str) -> RenderedPage:

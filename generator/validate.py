@@ -89,6 +89,7 @@ def validate_documents(
         origin = Origin(doc.path, doc.yaml.values)
         if doc.kind == "project":
             record = _project(data, origin, default_language)
+            problems.extend(_check_shares(record))
             claimed.setdefault(("project number", record.number), []).append((doc, "number"))
             _check_name(doc, record.number, "number", problems)
             projects.setdefault(record.number, record)
@@ -228,6 +229,10 @@ def _phrase(doc: YamlDocument, err: ValidationError) -> Problem:
         return doc.error_at(where, f"{name} must not be empty")
     if validator == "minimum":
         return doc.error_at(where, f"{name} must be at least {wanted}, not {_show(value)}")
+    if validator == "exclusiveMinimum":
+        return doc.error_at(where, f"{name} must be more than {wanted}, not {_show(value)}")
+    if validator == "maximum":
+        return doc.error_at(where, f"{name} must be at most {wanted}, not {_show(value)}")
     return doc.error_at(where, f"{name}: {err.message}")
 
 
@@ -259,6 +264,31 @@ def _show(value: Any) -> str:
     if value is None:
         return "empty"
     return repr(value)
+
+
+def _check_shares(record: ProjectRecord) -> list[Problem]:
+    """Sector shares are all given or none, and add up to 100: a share is never inferred."""
+    shares = [s.share for s in record.sectors]
+    given = [share for share in shares if share is not None]
+    if not given:
+        return []
+    if len(given) < len(shares):
+        missing = shares.index(None)
+        return [
+            Problem(
+                record.origin.at("sectors", missing),
+                f"sectors[{missing}] has no share while other sectors have one; "
+                "give every sector a share (adding up to 100) or none",
+            )
+        ]
+    if abs(sum(given) - 100) > 1e-6:
+        return [
+            Problem(
+                record.origin.at("sectors"),
+                f"the sectors' shares add up to {sum(given):g}, not 100; correct them so they do",
+            )
+        ]
+    return []
 
 
 def _check_name(doc: RawDocument, value: str, field_name: str, problems: list[Problem]) -> None:
@@ -341,7 +371,9 @@ def _project(data: dict[str, Any], origin: Origin, site_default: str) -> Project
         strategic_agendas=_tuple(data.get("strategic_agendas")),
         drivers_of_change=_tuple(data.get("drivers_of_change")),
         operational_priorities=_tuple(data.get("operational_priorities")),
-        sectors=tuple(Sector(s["sector"], _tuple(s.get("subsectors"))) for s in data.get("sectors", ())),
+        sectors=tuple(
+            Sector(s["sector"], _tuple(s.get("subsectors")), s.get("share")) for s in data.get("sectors", ())
+        ),
         gender=data.get("gender"),
         description=_maybe_text(data.get("description"), lang),
         rationale=_maybe_text(data.get("rationale"), lang),

@@ -101,6 +101,25 @@ class BriefMeta:
     """The page's absolute URL, or "" when ``site_url`` is not set."""
 
 
+def size_text(size: int) -> str:
+    """A file's size as readers say it: ``1.2 MB``, ``35 KB`` (at least 1 KB)."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(1, round(size / 1000))} KB"
+
+
+@dataclass(frozen=True)
+class DataFileView:
+    """A file of the open data, as the data page lists it."""
+
+    name: str
+    url: str
+    description: str
+    size: str
+    bytes: int
+    date: str
+
+
 @dataclass(frozen=True)
 class PdfFile:
     """A page's PDF brief, made before the page is rendered the second time with its link."""
@@ -113,9 +132,7 @@ class PdfFile:
 
     @property
     def size_text(self) -> str:
-        if self.size >= 1_000_000:
-            return f"{self.size / 1_000_000:.1f} MB"
-        return f"{max(1, round(self.size / 1000))} KB"
+        return size_text(self.size)
 
 
 @dataclass

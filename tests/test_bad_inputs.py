@@ -8,6 +8,7 @@ that case asserts what the site makes of it (escaped output, the value kept as t
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -58,13 +59,15 @@ def test_check_prints_exactly_the_expected_problems(
     expected = (BAD / case / "expected.txt").read_text("utf-8").splitlines()
     code, lines, summary = run_check(temp_project(case), capsys)
     assert lines == expected
-    if expected:
+    errors = sum(": error: " in line for line in expected)
+    warnings = sum(": warning: " in line for line in expected)
+    assert errors + warnings == len(expected)
+    if errors:
         assert code == 1
-        count = len(expected)
-        assert summary == f"check failed: {count} error{'s' * (count != 1)}, 0 warnings"
+        assert summary == f"check failed: {errors} error{'s' * (errors != 1)}, {warnings} warnings"
     else:
         assert code == 0
-        assert summary == "check passed: 0 errors, 0 warnings"
+        assert summary == f"check passed: 0 errors, {warnings} warning{'s' * (warnings != 1)}"
 
 
 def test_no_country_stays_the_text_no(temp_project: MakeProject) -> None:
@@ -109,6 +112,9 @@ def test_bom_file_is_read(temp_project: MakeProject, capsys: pytest.CaptureFixtu
 _UNSAFE = re.compile(
     r"<script\b[^>]*>[^<]*alert|href\s*=\s*[\"']?\s*javascript:|\son\w+\s*=\s*[\"']?alert", re.I
 )
+_JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+"""Structured data: a script the browser never runs. Its JSON may hold the hostile text as data,
+but never a ``<`` (written ``\\u003c``), so it cannot close the element and start a live one."""
 
 
 def _product_html(config: Path) -> tuple[str, str]:
@@ -153,6 +159,10 @@ def test_built_site_has_no_live_script_or_javascript_link(
     assert pages
     for page in pages:
         text = page.read_text("utf-8")
+        for data in _JSON_LD.findall(text):
+            assert "<" not in data, page
+            json.loads(data)
+        text = _JSON_LD.sub("", text)
         assert not _UNSAFE.search(text), (page, _UNSAFE.search(text))
     brief = (config.parent / "site" / "knowledge" / "sample-brief" / "index.html").read_text("utf-8")
     assert "&lt;script&gt;" in brief or case == "javascript-link"

@@ -22,13 +22,13 @@ Exporter = Callable[["ProjectConfig", "LinkedSite", str], dict[str, bytes]]
 """``(config, site, lang) -> {path in the language's tree: bytes}``."""
 
 
-
 def exporters() -> tuple[Exporter, ...]:
     """Every exporter, in the order their files are gathered (a later one may not repeat a
     path); imported here, so that the command line starts without them."""
     from .citations import citation_files
+    from .datafiles import export_data
 
-    return (citation_files,)
+    return (citation_files, export_data)
 
 
 def language_files(config: ProjectConfig, site: LinkedSite, lang: str) -> dict[str, bytes]:
