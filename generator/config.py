@@ -49,10 +49,17 @@ class ProjectConfig:
     """The site's name in languages other than the default (plugin option ``site_names``)."""
     directory_urls: bool = True
     """MkDocs' ``use_directory_urls``: when false, links name ``index.html`` (works from disk)."""
+    share_image: str = ""
+    """Plugin option ``share_image``: the picture link previews show (WeChat, LinkedIn, X), a path
+    under ``media/`` in the content folder; given with ``site_url`` only, since it must be absolute."""
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    def prefix(self, lang: str) -> str:
+        """The folder of a language's pages (``zh/``; ``""`` for the default language)."""
+        return "" if lang == self.default_language else f"{lang}/"
 
     def name_in(self, lang: str) -> str:
         """The site's name in ``lang`` (``site_name`` where no other is given)."""
@@ -105,4 +112,5 @@ def load_config(config_file: Path) -> ProjectConfig:
         languages=languages,
         directory_urls=bool(data.get("use_directory_urls", True)),
         site_names=tuple((str(k), str(v)) for k, v in dict(options.get("site_names") or {}).items()),
+        share_image=str(options.get("share_image") or ""),
     )

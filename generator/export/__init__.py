@@ -14,11 +14,13 @@ from collections.abc import Callable
 
 from ..config import ProjectConfig
 from ..link import LinkedSite
+from .feeds import atom_feed
+from .sitemap import robots, sitemap
 
 Exporter = Callable[[ProjectConfig, LinkedSite, str], dict[str, bytes]]
 """``(config, site, lang) -> {path in the language's tree: bytes}``."""
 
-EXPORTERS: tuple[Exporter, ...] = ()
+EXPORTERS: tuple[Exporter, ...] = (atom_feed, sitemap, robots)
 """Every exporter, in the order their files are gathered (a later one may not repeat a path)."""
 
 
