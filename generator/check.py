@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .config import ProjectConfig
-from .errors import Problem, error, has_errors
+from .errors import Problem, error, has_errors, warning
 from .link import LinkedSite, check_attachments, link_library
 from .load import content_files, display_path, load_content
 from .validate import validate_documents
@@ -110,6 +110,48 @@ def checked_site(config: ProjectConfig) -> tuple[LinkedSite, list[Problem]]:
     from .export.iati import iati_problems
 
     site, problems = load_site(config)
-    if has_errors(problems):
-        return site, problems + check_templates(config)
-    return site, problems + check_templates(config) + iati_problems(site.library, config.exports)
+    problems += check_templates(config) + share_image_problems(config)
+    if has_errors(problems):  # the IATI warnings are of a site that loaded and linked
+        return site, problems
+    return site, problems + iati_problems(site.library, config.exports)
+
+
+def share_image_problems(config: ProjectConfig) -> list[Problem]:
+    """The ``share_image`` option must name a file under ``media/`` of the content folder: only
+    that folder is copied into the site, and a share card must not point at nothing."""
+    image = config.share_image
+    if not image:
+        return []
+    where = display_path(config.config_file, config.root)
+    line = _option_line(config.config_file, "share_image")
+    if not image.startswith("media/") or ".." in image.split("/"):
+        return [
+            error(where, line, 1, f"share_image '{image}' must be a path under media/ (content/media/...)")
+        ]
+    if not (config.content_dir / image).is_file():
+        return [error(where, line, 1, f"share_image '{image}' does not exist in {config.content_dir.name}/")]
+    return []
+
+
+def missing_site_url(config: ProjectConfig) -> list[Problem]:
+    """``ksite check``'s one warning when ``site_url`` is not set, saying what is left out."""
+    if config.site_url:
+        return []
+    return [
+        warning(
+            display_path(config.config_file, config.root),
+            0,
+            0,
+            "site_url is not set, so these are left out: sitemap.xml, the Atom feeds, robots.txt's "
+            "Sitemap lines, canonical links, the URL and image of share cards, and the page addresses "
+            "in citations and printed briefs; set site_url to the address the site is published at",
+        )
+    ]
+
+
+def _option_line(config_file: Path, name: str) -> int:
+    """The line of ``mkdocs.yml`` that sets ``name`` (0 when not found), for the message."""
+    for number, text in enumerate(config_file.read_text("utf-8").splitlines(), start=1):
+        if text.strip().startswith(f"{name}:"):
+            return number
+    return 0

@@ -28,11 +28,12 @@ def _report(problems: Sequence[Problem], fmt: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import checked_site
+    from .check import checked_site, missing_site_url
     from .translations import coverage, format_coverage, required_problems
 
     config = _config(args)
     site, problems = checked_site(config)
+    problems += missing_site_url(config)
     if args.translations or args.require:
         reports = coverage(site, config.languages)
         if args.translations:

@@ -82,10 +82,17 @@ class ProjectConfig:
     option ``publisher``, a name or a mapping ``{en: …, zh: …}``."""
     exports: ExportSettings = field(default_factory=ExportSettings)
     """How the open data and the IATI file are described (plugin options ``data_licence``, ``iati``)."""
+    share_image: str = ""
+    """Plugin option ``share_image``: the picture link previews show (WeChat, LinkedIn, X), a path
+    under ``media/`` in the content folder; given with ``site_url`` only, since it must be absolute."""
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    def prefix(self, lang: str) -> str:
+        """The folder of a language's pages (``zh/``; ``""`` for the default language)."""
+        return "" if lang == self.default_language else f"{lang}/"
 
     def name_in(self, lang: str) -> str:
         """The site's name in ``lang`` (``site_name`` where no other is given)."""
@@ -152,6 +159,7 @@ def load_config(config_file: Path) -> ProjectConfig:
         site_author=str(data.get("site_author") or ""),
         publishers=_by_language(options.get("publisher"), languages[0]),
         exports=exports,
+        share_image=str(options.get("share_image") or ""),
     )
 
 

@@ -26,6 +26,8 @@ class Catalogue:
     date_format: str
     vocabulary: dict[str, dict[str, str]]
     language_name: str
+    locale: str = ""
+    """Open Graph's ``language_TERRITORY`` form of the language (``zh_CN``), for share cards."""
 
     def label(self, key: str) -> str:
         """A UI label; a missing key is a template bug and fails loudly."""
@@ -93,4 +95,5 @@ def load_catalogue(lang: str, override_dir: Path | None = None, fallback: str = 
         date_format=str(data.get("date_format", "{year}-{month_number:02d}-{day:02d}")),
         vocabulary={k: dict(v) for k, v in data.get("vocabulary", {}).items()},
         language_name=str(data.get("language_name", lang)),
+        locale=str(data.get("locale", lang)),
     )

@@ -51,9 +51,10 @@ from .cache import BuildCache
 from .check import checked_site
 from .config import KNOWN_PLUGINS, ProjectConfig, load_config
 from .errors import ContentError, error, format_problems, has_errors
+from .export.feeds import FEED
 from .i18n import Catalogue
 from .markdown import Heading
-from .pagekinds import PAGE_KINDS
+from .pagekinds import PAGE_KINDS, absolute_url
 from .render import RenderedPage
 from .search_pagefind import BUNDLE_DIR, SearchIndexError, start_pagefind
 
@@ -71,6 +72,8 @@ class KsiteOptions(Config):
     """Site languages; the first is served at the root, the others under /<lang>/."""
     site_names = opt.Type(dict, default={})
     """The site's name in other languages (``{zh: ...}``); ``site_name`` is the default's."""
+    share_image = opt.Type(str, default="")
+    """The picture of link previews (Open Graph, Twitter cards): a path under ``media/``."""
     language = opt.Optional(opt.Type(str))
     """The language this MkDocs run builds; ``ksite build`` sets it per run."""
     pdf = opt.Type(bool, default=False)
@@ -131,6 +134,7 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
             config.site_url = config.site_url.rstrip("/") + f"/{self.lang}/"
         self._catalogues = {}
         config.extra["ksite_labels"] = self._catalogue().labels
+        config.extra["ksite_share"] = self._share()
         names = {lang: self._catalogue(lang).language_name for lang in self.project.languages}
         if len(names) > 1:
             # Material shows its language selector when extra.alternate is set; the packaged
@@ -146,6 +150,20 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
                 {labels[kind.name]: f"{kind.url_of()}index.md"} for kind in PAGE_KINDS if "{" not in kind.url
             ]
         return config
+
+    def _share(self) -> dict[str, Any]:
+        """What the share cards of every page of this language say beside the page's own
+        (``partials/ksite-share.html``): the locale, the other languages' and the site image."""
+        assert self.project is not None
+        image = self.project.share_image
+        return {
+            "locale": self._catalogue().locale,
+            "alternate_locales": [
+                self._catalogue(lang).locale for lang in self.project.languages if lang != self.lang
+            ],
+            "image": absolute_url(self.project.site_url, image) if image else "",
+            "feed": False,  # set in on_files, once the language's files are known
+        }
 
     def _catalogue(self, lang: str | None = None) -> Catalogue:
         """The interface text of ``lang`` (this run's language by default), under the default
@@ -169,6 +187,8 @@ class KsitePlugin(BasePlugin[KsiteOptions]):
         the sources in ``content/`` (only ``content/media/`` is copied as it is)."""
         language = self.handed if self.handed is not None else self._made_here()
         self.pages = {page.src_uri: page for page in language.pages}
+        # Pages link to the language's feed only when it was written (with site_url and products).
+        config.extra["ksite_share"]["feed"] = FEED in language.files
         given = config.docs_dir
         docs_dirs = tuple(os.path.join(d, "") for d in {os.path.abspath(given), os.path.realpath(given)})
         kept = Files([f for f in files if not _is_content_source(f, docs_dirs)])
@@ -395,6 +415,11 @@ def _meta(page: RenderedPage) -> dict[str, Any]:
         "alternates": [
             {"lang": lang, "url": url, "absolute": absolute} for lang, url, absolute in page.alternates
         ],
+        # The page's own absolute URL (canonical link, share cards), in the one form every
+        # absolute URL takes (pagekinds.absolute_url); "" without site_url.
+        "absolute": next((absolute for lang, _, absolute in page.alternates if lang == page.lang), ""),
+        # Zotero reads og:type: "website" would make it save a knowledge product as a web page.
+        "og_type": "article" if page.kind == "product" else "website",
     }
     return meta
 

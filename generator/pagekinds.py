@@ -96,3 +96,14 @@ KIND = {kind.name: kind for kind in PAGE_KINDS}
 def page_url(kind: str, key: str = "", lang_prefix: str = "") -> str:
     """The site-relative URL (directory style, no leading slash) of a page of the site map."""
     return lang_prefix + KIND[kind].url_of(key)
+
+
+def absolute_url(site_url: str, url: str) -> str:
+    """The absolute URL of a site-relative URL, or "" when ``site_url`` is not set.
+
+    Always the directory form (``.../knowledge/<id>/``), whatever ``use_directory_urls`` says:
+    absolute URLs are for a site on a web server, where it serves ``index.html``; it is the
+    form printed briefs and citations carry, and canonical links, hreflang alternates, the
+    sitemap, feeds and share cards must all name one form or search engines see two pages.
+    """
+    return f"{site_url.rstrip('/')}/{url}" if site_url else ""

@@ -23,7 +23,7 @@ from .headmeta import HeadView, product_head, project_head
 from .i18n import Catalogue
 from .link import LinkedSite, relative_url
 from .markdown import Heading, render
-from .pagekinds import KIND, PAGE_KINDS, page_url
+from .pagekinds import KIND, PAGE_KINDS, absolute_url, page_url
 from .printlinks import with_print_urls
 from .reads import Read, RecordingSite, SiteView, read_whole_library
 from .search import SearchEntry, search_entry
@@ -467,7 +467,7 @@ class PageViews:
 
     def _absolute(self, url: str) -> str:
         """The absolute URL of a page, or "" when ``site_url`` is not set."""
-        return f"{self.info.url.rstrip('/')}/{url}" if self.info.url else ""
+        return absolute_url(self.info.url, url)
 
     def _term_markup(self, vocabulary: str, value: str | None, source_lang: str = "en") -> Markup:
         """A term of a record in the page's language; untranslated, it keeps its own ``lang``."""
@@ -480,12 +480,11 @@ class PageViews:
     def _alternates(self, url: str) -> tuple[tuple[str, str, str], ...]:
         """The same page in each site language (every page kind exists in every language)."""
         path = url[len(self.prefix) :]
-        base = self.info.url.rstrip("/") + "/" if self.info.url else ""
         result = []
         for lang in self.info.languages:
-            target = ("" if lang == self.info.default_language else f"{lang}/") + path
+            target = self.info.prefix(lang) + path
             result.append(
-                (lang, relative_url(target, url, self.info.index_file), base + target if base else "")
+                (lang, relative_url(target, url, self.info.index_file), absolute_url(self.info.url, target))
             )
         return tuple(result)
 

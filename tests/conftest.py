@@ -19,8 +19,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "good" / "minimal"
 BAD = FIXTURES / "bad"
 
+# With a site_url, as a published site has (without one `ksite check` warns: tests/test_feeds.py).
 MKDOCS_YML = """\
 site_name: ksite test
+site_url: https://ksite.example.org/test/
 docs_dir: content
 plugins:
   - search

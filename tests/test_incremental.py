@@ -206,7 +206,7 @@ INPUT_CHANGES: dict[str, Callable[[ProjectConfig, pytest.MonkeyPatch], object]] 
     "a page of the site made executable": lambda c, m: _site_page(c).chmod(0o755),
     "a file added to the site": lambda c, m: (c.site_dir / "stray.txt").write_text("x"),
     "a folder added to the site": lambda c, m: (c.site_dir / "stray").mkdir(),
-    "a file removed from the site": lambda c, m: (c.site_dir / "sitemap.xml").unlink(),
+    "a file removed from the site": lambda c, m: (c.site_dir / "robots.txt").unlink(),
     "the site removed": lambda c, m: shutil.rmtree(c.site_dir),
 }
 

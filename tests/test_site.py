@@ -193,7 +193,7 @@ def test_alternates_point_at_the_same_page_in_the_other_language() -> None:
 
 def test_sitemap_lists_hreflang_alternates() -> None:
     sitemap = (built_site() / "sitemap.xml").read_text("utf-8")
-    assert "<loc>https://ksite.example.org/ta-54037/projects/54037-001/index.html</loc>" in sitemap
+    assert "<loc>https://ksite.example.org/ta-54037/projects/54037-001/</loc>" in sitemap
     assert (
         '<xhtml:link rel="alternate" hreflang="zh" '
         'href="https://ksite.example.org/ta-54037/zh/projects/54037-001/"/>'

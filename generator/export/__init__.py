@@ -27,8 +27,10 @@ def exporters() -> tuple[Exporter, ...]:
     path); imported here, so that the command line starts without them."""
     from .citations import citation_files
     from .datafiles import export_data
+    from .feeds import atom_feed
+    from .sitemap import robots, sitemap
 
-    return (citation_files, export_data)
+    return (citation_files, export_data, atom_feed, sitemap, robots)
 
 
 def language_files(config: ProjectConfig, site: LinkedSite, lang: str) -> dict[str, bytes]:
