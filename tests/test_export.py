@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import build
 from generator.cli import main
+from generator.config import ProjectConfig
 from generator.export import FORMATS
+from generator.mkdocs_plugin import build_into
 
-from .builtsite import built_site, copy_project
+from .builtsite import copy_project
 
 pytestmark = pytest.mark.slow
 SITE_URL = "https://ksite.example.org/ta-54037/"
@@ -24,17 +27,41 @@ def files(root: Path) -> dict[str, str]:
     }
 
 
+def planned(config: ProjectConfig) -> None:
+    """The bundled record with a planned start, as an editor would set it: without a start date
+    (it is not approved yet) it stays out of the IATI file, and no IATI file is written."""
+    record = config.content_dir / "projects" / "54037-001.yaml"
+    text = record.read_text("utf-8")
+    assert "  last_pds_update: 2020-09-16\n" in text
+    record.write_text(
+        text.replace(
+            "  last_pds_update: 2020-09-16\n", "  last_pds_update: 2020-09-16\n  planned_start: 2021-01-04\n"
+        ),
+        "utf-8",
+    )
+
+
 def test_export_writes_what_the_build_publishes_without_building(tmp_path: Path) -> None:
     config = copy_project(tmp_path / "project", site_url=SITE_URL)
+    planned(config)
     out = tmp_path / "out"
     assert main(["-f", str(config.config_file), "export", "-o", str(out)]) == 0
-    exported = files(out)
-    published = files(built_site())
-    assert exported, "the bundled content exports nothing"
-    assert {name: published.get(name) for name in exported} == exported
     assert not config.site_dir.exists()  # no site was built
-    for fmt, patterns in FORMATS.items():
+    exported = files(out)
+    for fmt, patterns in FORMATS.items():  # every format has files
         assert any(name.endswith(patterns[0].rsplit("*", 1)[-1]) for name in exported), fmt
+    assert any(name.startswith("zh/") for name in exported)
+    build(config, build_into, pdf=False)
+    published = files(config.site_dir)
+    assert {name: published.get(name) for name in exported} == exported
+    # and every file of the site that is not a page, search or the theme's is an export
+    others = {
+        name
+        for name in published
+        if not name.endswith((".html", ".pdf"))
+        and not name.removeprefix("zh/").startswith(("assets/", "search/", "pagefind"))
+    }
+    assert others <= set(exported), others - set(exported)
 
 
 def test_a_format_writes_only_its_files(tmp_path: Path) -> None:

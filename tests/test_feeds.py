@@ -171,7 +171,7 @@ def test_each_language_has_an_atom_feed_of_every_product_newest_first(lang: str)
         assert entry.summary == tags.find("meta", attrs={"name": "description"})["content"]
         assert entry.title_detail.language == (lang if translation else product.language)
         assert [author.name for author in entry.authors] == list(
-            translation.authors if translation else product.authors
+            a.name for a in (translation.authors if translation else product.authors)
         )
         assert entry.updated[:10] == product.updated and entry.published[:10] == product.date
         terms = {(tag.term, tag.scheme): tag.label for tag in entry.tags}
@@ -193,7 +193,7 @@ def test_exported_files_are_those_of_the_build_and_come_from_the_content() -> No
     in them depends on the clock or on the build, only on the content."""
     config, site_dir, site = built_config(), built_site(), linked_site()
     for lang in config.languages:
-        files = language_files(config, site, lang)
+        files = {name: data for name, data in language_files(config, site, lang).items() if "/" not in name}
         assert set(files) == {"feed.xml", "sitemap.xml"} | ({"robots.txt"} if lang == "en" else set())
         for name, data in files.items():
             assert (site_dir / config.prefix(lang) / name).read_bytes() == data, name

@@ -27,7 +27,7 @@ from ..views import BriefMeta, PdfFile
 from . import store
 from .keys import value_digest
 
-_FORMAT = "ksite pages 4"
+_FORMAT = "ksite pages 5"
 _TABLE = (
     "CREATE TABLE pages (kind TEXT, key TEXT, variant TEXT, reads BLOB NOT NULL, digest BLOB NOT NULL,"
     " page BLOB NOT NULL, html TEXT NOT NULL, search_html TEXT, search_row TEXT,"
@@ -174,12 +174,15 @@ def _page_to_row(page: RenderedPage) -> bytes:
             page.prefix,
             None if brief is None else tuple(getattr(brief, f.name) for f in fields(BriefMeta)),
             None if pdf is None else (pdf.name, pdf.size, str(pdf.path)),
+            page.head,
         )
     )
 
 
 def _page_from_row(row: bytes, html: str, search_html: str | None, search_row: str | None) -> RenderedPage:
-    url, title, lang, kind, key, toc, description, source, alternates, prefix, brief, pdf = marshal.loads(row)
+    url, title, lang, kind, key, toc, description, source, alternates, prefix, brief, pdf, head = (
+        marshal.loads(row)
+    )
     return RenderedPage(
         url=url,
         title=title,
@@ -199,4 +202,5 @@ def _page_from_row(row: bytes, html: str, search_html: str | None, search_row: s
             if search_html is None or search_row is None
             else SearchEntry(url[len(prefix) :], search_html, search_row)
         ),
+        head=head,
     )
