@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from corpus import THEME, SyntheticContent, dump_yaml
+from corpus import SITE_URL, THEME, SyntheticContent, dump_yaml
 
 _REFERENCE = re.compile(r"\(project:(?P<number>[0-9]{5}-[0-9]{3})(?:/outputs/(?P<output>[0-9]+))?\)")
 NAV = [
@@ -33,6 +33,8 @@ def make_baseline(root: Path, content: SyntheticContent, languages: tuple[str, .
     """Write ``mkdocs.yml`` and ``docs/`` (one tree per language, the others under ``<lang>/``)."""
     site = {
         "site_name": f"Plain MkDocs baseline, N = {len(content.projects)}",
+        # A published site's address: canonical links, sitemaps, feeds and citations are written.
+        "site_url": SITE_URL,
         "docs_dir": "docs",
         "site_dir": "site",
         "use_directory_urls": True,

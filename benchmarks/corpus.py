@@ -300,11 +300,17 @@ THEME = {
 """The theme settings of the repository's own ``mkdocs.yml``, shared by both corpora."""
 
 
+SITE_URL = "https://example.org/corpus/"
+"""Where both corpora say they are published (an example domain: nothing is fetched from it)."""
+
+
 def make_corpus(root: Path, n: int, seed: int = 0, languages: tuple[str, ...] = ("en",)) -> SyntheticContent:
     """Write a complete ksite project of N records and N products into ``root``."""
     content = synthesize(n, seed)
     site = {
         "site_name": f"Synthetic ksite corpus, N = {n}",
+        # A published site's address: canonical links, sitemaps, feeds and citations are written.
+        "site_url": SITE_URL,
         "docs_dir": "content",
         "site_dir": "site",
         "use_directory_urls": True,

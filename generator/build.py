@@ -212,16 +212,16 @@ def language_site(
     lang: str,
     printer: BriefPrinter | None = None,
     memo: PageMemo | None = None,
-    exports: bool = True,
+    seconds: dict[str, float] | None = None,
 ) -> LanguageSite:
-    """Render and export one language: its pages, PDF briefs, exported files (unless
-    ``exports`` is off) and fallback search index."""
+    """Render and export one language: its pages, PDF briefs, exported files and fallback
+    search index (the exporters' time goes to ``seconds["exports"]``)."""
     pages = tuple(render_pages(config, site, lang, printer, memo))
     files: dict[str, bytes | Path] = {}
     for page in pages:
         if page.pdf is not None:
             files[posixpath.join(page.url[len(page.prefix) :], page.pdf.name)] = page.pdf.path
-    if exports:
+    with _timed_into(seconds if seconds is not None else {}, "exports"):
         files.update(language_files(config, site, lang))
     prefix = "" if lang == config.default_language else f"{lang}/"
     language = LanguageSite(lang, prefix, pages, files)
@@ -282,7 +282,6 @@ def build(
     check_external: bool = False,
     progress: Callable[[str], None] | None = None,
     parallel: bool = True,
-    exports: bool = True,
 ) -> BuildReport:
     """Check, render and export, have the shell write the site into a temporary folder, check
     its links, then swap it into ``site_dir``. Any failure leaves the previous ``site_dir``
@@ -299,7 +298,7 @@ def build(
     inputs = None
     if kept is not None and not check_external:  # external links are fetched anew each time
         with timed("inputs"):
-            inputs = kept.inputs(f"pdf={pdf} check_links={check_links} exports={exports}")
+            inputs = kept.inputs(f"pdf={pdf} check_links={check_links}")
             outcome = kept.published_outcome(inputs) if inputs is not None else None
         if outcome is not None:
             unchanged = BuildReport.unchanged(outcome)
@@ -332,7 +331,7 @@ def build(
                 folder = kept.pdf_folder if kept is not None else scratch / "pdf"
                 printer = brief_printer(config, folder, kept.settings_digest if kept is not None else "")
             tell(f"rendering and writing {', '.join(config.languages)}")
-            job = partial(_language, config, site, printer, kept, takeover, shell, staging, scratch, exports)
+            job = partial(_language, config, site, printer, kept, takeover, shell, staging, scratch)
             built = side_by_side(job, config.languages) if parallel else [job(x) for x in config.languages]
         made: dict[str, str] = {}
         """Files of the new site by name, with the key each was made from (for the next build)."""
@@ -394,7 +393,6 @@ def _language(
     shell: Shell,
     staging: Path,
     scratch: Path,
-    exports: bool,
     lang: str,
 ) -> LanguageBuild:
     """Render, export and write one language into ``staging``: its pages (from the page store
@@ -406,13 +404,14 @@ def _language(
     with _timed_into(seconds, "render"):
         memo = kept.page_store(site, lang) if kept is not None else None
         try:
-            language = language_site(config, site, lang, printer, memo, exports)
+            language = language_site(config, site, lang, printer, memo, seconds)
         except BaseException:
             if memo is not None:
                 memo.close(prune=False)
             raise
         if memo is not None:
             memo.close(prune=True)
+    seconds["render"] -= seconds.get("exports", 0.0)  # the exporters' time is reported apart
     gc.freeze()
     made: dict[str, str] = {}
     indexing = None

@@ -62,7 +62,6 @@ def cmd_build(args: argparse.Namespace) -> int:
             check_links=not args.no_link_check,
             check_external=args.check_external,
             progress=progress.stage,
-            exports=not args.no_export,
         )
     _report(report.warnings, "text")
     progress.summary(report, config.site_dir)
@@ -146,11 +145,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="also fetch every external link once and warn about those that fail",
     )
     build.add_argument("--no-pdf", action="store_true", help="skip the PDF briefs (quick previews)")
-    build.add_argument(
-        "--no-export",
-        action="store_true",
-        help="skip the exported files: open data, IATI, citation files, feeds (quick previews)",
-    )
     build.add_argument(
         "--no-cache",
         action="store_true",
