@@ -41,7 +41,7 @@ from .cache.sitefiles import SiteFiles
 from .check import checked_site, template_problem
 from .checklinks import SiteLinks, check_external_links, check_site, list_links
 from .config import ProjectConfig
-from .errors import ContentError, Problem, Severity, SourcePos, has_errors
+from .errors import ContentError, Problem, Severity, SourcePos, error, has_errors
 from .export import language_files, of_format
 from .i18n import Catalogue, load_catalogue
 from .link import LinkedSite
@@ -234,10 +234,13 @@ def export(config: ProjectConfig, formats: Sequence[str], out: Path) -> dict[str
     :data:`generator.export.FORMATS`) of every language into ``out``, laid out as in the site,
     without rendering a page. ``out`` is replaced whole, like ``site/``: a failure leaves it as
     it was. Returns the bytes written per file."""
+    refusal = _export_refusal(config, out)
+    if refusal:
+        raise ContentError([error(str(out), 0, 0, refusal)])
     site, problems = checked_site(config)
     if has_errors(problems):
         raise ContentError(problems)
-    written: dict[str, bytes] = {}
+    written: dict[str, bytes] = {EXPORT_MARK: b"Written by ksite export; replaced whole by the next one.\n"}
     with _build_date(site):
         for lang in config.languages:
             prefix = "" if lang == config.default_language else f"{lang}/"
@@ -258,6 +261,29 @@ def export(config: ProjectConfig, formats: Sequence[str], out: Path) -> dict[str
     if previous is not None:
         shutil.rmtree(previous, ignore_errors=True)
     return {name: len(data) for name, data in written.items()}
+
+
+EXPORT_MARK = ".ksite-export"
+"""The file that says a folder was written by ``ksite export`` (and may be replaced whole)."""
+
+
+def _export_refusal(config: ProjectConfig, out: Path) -> str:
+    """Why ``out`` must not be replaced by an export, or "": it holds the project or lies in
+    one of its folders, or it is a folder of someone else's files."""
+    out = out.resolve()
+    mine = [config.root, config.content_dir, config.templates_dir, config.site_dir]
+    if any(out == folder.resolve() or out in folder.resolve().parents for folder in mine):
+        return (
+            "ksite export replaces its folder whole: name a folder outside the project's own, such as export/"
+        )
+    if any(folder.resolve() in out.parents for folder in mine[1:]):
+        return "ksite export replaces its folder whole: name one outside content/, templates/ and site/"
+    if out.is_dir() and any(out.iterdir()) and not (out / EXPORT_MARK).is_file():
+        return (
+            f"{out} holds files ksite export did not write, and an export replaces its folder whole: "
+            "name a new or empty folder"
+        )
+    return ""
 
 
 def source_date_epoch(site: LinkedSite) -> int:

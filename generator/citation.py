@@ -11,6 +11,7 @@ official CSL styles) and the page's head metadata (:mod:`generator.headmeta`) al
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -345,26 +346,39 @@ class _BracedWriter(Writer):  # type: ignore[misc]
             super()._write_field(stream, type, value)
 
 
+def _literal_braces(text: str) -> str:
+    """A brace in the content is a character, not a BibTeX group: written as LaTeX's
+    ``\\textbraceleft{}``/``\\textbraceright{}``, so a title such as "Costs of {sic" still makes
+    a valid file (BibTeX needs balanced braces in every value)."""
+    return _BRACE.sub(lambda m: "\\textbraceleft{}" if m[0] == "{" else "\\textbraceright{}", text)
+
+
+_BRACE = re.compile(r"[{}]")
+
+
 def bibtex(record: CitationRecord) -> bytes:
     """``<id>.bib``: literal names (organisations, names kept whole) in double braces so that
     BibTeX never splits them into initials; titles braced so styles keep their case."""
+    tex = _literal_braces
     persons = [
-        Person(last=n.family, first=n.given) if n.is_person else Person("{" + n.literal + "}")
+        Person(last=tex(n.family or ""), first=tex(n.given or ""))
+        if n.is_person
+        else Person("{" + tex(n.literal) + "}")
         for n in record.authors
     ]
     year, month, _ = record.date.split("-")
-    fields = {"title": "{" + record.title + "}", "year": year, "month": str(int(month))}
+    fields = {"title": "{" + tex(record.title) + "}", "year": year, "month": str(int(month))}
     if record.cited.report:
-        fields |= {"institution": "{" + record.publisher + "}", "type": record.type_label}
+        fields |= {"institution": "{" + tex(record.publisher) + "}", "type": tex(record.type_label)}
         if record.number:
-            fields["number"] = record.number
+            fields["number"] = tex(record.number)
     else:
-        fields |= {"publisher": "{" + record.publisher + "}", "howpublished": record.type_label}
+        fields |= {"publisher": "{" + tex(record.publisher) + "}", "howpublished": tex(record.type_label)}
     if record.url:
         fields["url"] = record.url
     fields["language"] = record.language
     if record.keywords:
-        fields["keywords"] = ", ".join(record.keywords)
+        fields["keywords"] = tex(", ".join(record.keywords))
     entry = Entry(record.cited.bibtex, fields=fields, persons={"author": persons})
     text: str = _BracedWriter().to_string(BibliographyData({record.id: entry}))
     return text.encode("utf-8")

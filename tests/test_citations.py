@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,20 @@ def test_bibtex_keeps_literal_names_whole(named: tuple[Any, LinkedSite]) -> None
         (["Wang"], ["Fang", "Li"]),
         (["{ksite example content}"], []),
     ]
+
+
+def test_braces_in_the_content_make_a_valid_bibtex_file(named: tuple[Any, LinkedSite]) -> None:
+    """A brace in a title or name is a character of the content, not BibTeX's grouping: an
+    unmatched one must neither break the file nor the build."""
+    config, site = named
+    record = replace(
+        record_of(config, site, "planning-beyond-2020", "en"), title="Costs of {sic", publisher="Office} of"
+    )
+    text = bibtex(record).decode("utf-8")
+    entry = pybtex.database.parse_string(text, "bibtex").entries["planning-beyond-2020"]
+    assert entry.fields["title"] == "{Costs of \\textbraceleft{}sic}"
+    assert entry.fields["institution"] == "{Office\\textbraceright{} of}"
+    assert bibtexparser.parse_string(text).failed_blocks == []
 
 
 def test_ris_names_people_family_first(named: tuple[Any, LinkedSite]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import EXPORT_MARK, build
 from generator.cli import main
 from generator.config import ProjectConfig
 from generator.export import FORMATS
@@ -20,10 +20,11 @@ SITE_URL = "https://ksite.example.org/ta-54037/"
 
 
 def files(root: Path) -> dict[str, str]:
+    """Every file under ``root`` but the mark an export leaves (it says whose folder it is)."""
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != EXPORT_MARK
     }
 
 
@@ -87,3 +88,26 @@ def test_bad_content_fails_at_its_line_and_leaves_the_last_export(
     assert "content/knowledge/innovation-enabling-systems.md:8:" in capsys.readouterr().err
     assert files(out) == before
     assert not list(tmp_path.glob(".out-*"))  # no half-written folder left beside it
+
+
+def test_export_never_replaces_the_project_or_a_folder_of_other_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An export replaces its folder whole, so it refuses the project itself, its folders, and a
+    folder it did not write; the folder it wrote it replaces again."""
+    config = copy_project(tmp_path / "project", site_url=SITE_URL)
+    before = files(config.root)
+    for target in (config.root, config.root.parent, config.content_dir, config.content_dir / "out"):
+        assert main(["-f", str(config.config_file), "export", "-o", str(target)]) == 1
+        assert "ksite export replaces its folder whole" in capsys.readouterr().err
+    assert files(config.root) == before
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "letter.txt").write_text("mine", "utf-8")
+    assert main(["-f", str(config.config_file), "export", "-o", str(mine)]) == 1
+    assert "holds files ksite export did not write" in capsys.readouterr().err
+    assert (mine / "letter.txt").read_text("utf-8") == "mine"
+    out = tmp_path / "out"
+    assert main(["-f", str(config.config_file), "export", "-o", str(out)]) == 0
+    assert (out / EXPORT_MARK).is_file()
+    assert main(["-f", str(config.config_file), "export", "-o", str(out)]) == 0

@@ -36,11 +36,18 @@ class _SettingsLoader(yaml.SafeLoader):
     variables: list[str]
 
 
-def _env_tag(loader: _SettingsLoader, node: yaml.Node) -> None:
+def _env_tag(loader: _SettingsLoader, node: yaml.Node) -> str | None:
+    """The value MkDocs gives ``!ENV NAME`` or ``!ENV [NAME, OTHER, default]`` (the first
+    variable set, else the default), noting the names: a folder may be named this way."""
     if isinstance(node, yaml.ScalarNode):
-        loader.variables.append(str(loader.construct_scalar(node)))
-    elif isinstance(node, yaml.SequenceNode):  # [NAME, OTHER_NAME, default]: the default is harmless
-        loader.variables.extend(str(item.value) for item in node.value if isinstance(item, yaml.ScalarNode))
+        names, default = [str(loader.construct_scalar(node))], None
+    elif isinstance(node, yaml.SequenceNode):
+        items = [str(item.value) for item in node.value if isinstance(item, yaml.ScalarNode)]
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+    else:
+        return None
+    loader.variables.extend(names)
+    return next((os.environ[name] for name in names if name in os.environ), default)
 
 
 def _other_tag(loader: _SettingsLoader, suffix: str, node: yaml.Node) -> None:
@@ -70,14 +77,26 @@ def _settings_chain(config_file: Path) -> list[tuple[Path, dict[str, Any], list[
     return chain
 
 
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` on ``base``, mappings merged key by key at every depth (MkDocs' ``INHERIT``):
+    a ``theme:`` in ``mkdocs.yml`` keeps the parent's ``custom_dir``."""
+    merged = dict(base)
+    for key, value in over.items():
+        kept = merged.get(key)
+        merged[key] = _merged(kept, value) if isinstance(kept, dict) and isinstance(value, dict) else value
+    return merged
+
+
 def inputs_digest(config: ProjectConfig, options: str) -> str | None:
     """The digest of every input of a build of ``config`` with ``options``, or None when they
     cannot all be known."""
     chain = _settings_chain(config.config_file)
     settings: dict[str, Any] = {}
-    for _, data, _ in reversed(chain):  # the inheriting file's settings win
-        settings.update(data)
+    for _, data, _ in reversed(chain):  # the inheriting file's settings win, merged as MkDocs does
+        settings = _merged(settings, data)
     plugins = settings.get("plugins") or []
+    if isinstance(plugins, dict):  # plugins may be a mapping of name to options
+        plugins = list(plugins)
     names = {next(iter(p)) if isinstance(p, dict) else str(p) for p in plugins}
     if names - KNOWN_PLUGINS or settings.get("hooks"):
         return None

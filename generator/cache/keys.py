@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
@@ -67,15 +68,19 @@ def code_digest() -> str:
 
 
 def folder_digest(*folders: Path) -> str:
-    """The hash of every file's path and bytes under ``folders`` (a site's templates)."""
+    """The hash of every file's path and bytes under ``folders`` (a site's templates), through
+    linked folders too, as the content loader and MkDocs read them."""
     digest = hashlib.sha256()
     for folder in folders:
         digest.update(str(folder).encode() + b"\0")
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                    digest.update(path.read_bytes() + b"\0")
+        paths = []
+        for root, dirs, files in os.walk(folder, followlinks=True):
+            dirs.sort()
+            paths += [Path(root, name) for name in files]
+        for path in sorted(paths):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
