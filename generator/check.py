@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .config import ProjectConfig
+from .config import ProjectConfig, option_position
 from .errors import Problem, error, has_errors, warning
 from .link import LinkedSite, check_attachments, link_library
 from .load import content_files, display_path, load_content
@@ -123,13 +123,17 @@ def share_image_problems(config: ProjectConfig) -> list[Problem]:
     if not image:
         return []
     where = display_path(config.config_file, config.root)
-    line = _option_line(config.config_file, "share_image")
+    line, column = option_position(config.config_file.read_text("utf-8"), ("share_image",))
     if not image.startswith("media/") or ".." in image.split("/"):
         return [
-            error(where, line, 1, f"share_image '{image}' must be a path under media/ (content/media/...)")
+            error(
+                where, line, column, f"share_image '{image}' must be a path under media/ (content/media/...)"
+            )
         ]
     if not (config.content_dir / image).is_file():
-        return [error(where, line, 1, f"share_image '{image}' does not exist in {config.content_dir.name}/")]
+        return [
+            error(where, line, column, f"share_image '{image}' does not exist in {config.content_dir.name}/")
+        ]
     return []
 
 
@@ -147,11 +151,3 @@ def missing_site_url(config: ProjectConfig) -> list[Problem]:
             "in citations and printed briefs; set site_url to the address the site is published at",
         )
     ]
-
-
-def _option_line(config_file: Path, name: str) -> int:
-    """The line of ``mkdocs.yml`` that sets ``name`` (0 when not found), for the message."""
-    for number, text in enumerate(config_file.read_text("utf-8").splitlines(), start=1):
-        if text.strip().startswith(f"{name}:"):
-            return number
-    return 0

@@ -203,7 +203,7 @@ def _export_settings(
     text = config_file.read_text("utf-8")
 
     def bad(keys: tuple[str, ...], message: str) -> None:
-        line, column = _option_position(text, keys)
+        line, column = option_position(text, keys)
         problems.append(error(config_file.name, line, column, message))
 
     licence = options.get("data_licence", "CC-BY-4.0")
@@ -254,8 +254,9 @@ def _export_settings(
     return settings, problems
 
 
-def _option_position(text: str, keys: tuple[str, ...]) -> tuple[int, int]:
-    """Line and column of ``plugins: - ksite: <keys...>`` in mkdocs.yml (the nearest found)."""
+def option_position(text: str, keys: tuple[str, ...]) -> tuple[int, int]:
+    """Line and column of ``plugins: - ksite: <keys...>`` in mkdocs.yml (the nearest found),
+    for a problem with one of ksite's options."""
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=_ConfigLoader)
     except yaml.YAMLError:

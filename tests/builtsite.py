@@ -6,6 +6,7 @@ site copy the project with :func:`copy_project` and build that.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 from dataclasses import replace
@@ -33,6 +34,16 @@ def copy_project(target: Path, site_url: str | None = None) -> ProjectConfig:
         text = text.replace("# site_url:", f"site_url: {site_url}\n# was:", 1)
     (target / "mkdocs.yml").write_text(text, "utf-8")
     return load_config(target / "mkdocs.yml")
+
+
+def tree_digest(root: Path, skip: str = "") -> dict[str, str]:
+    """Every file under ``root`` (but those named ``skip``) by its path, with the digest of its
+    bytes: two sites are the same site when these are equal."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != skip
+    }
 
 
 def build_project(config: ProjectConfig) -> BuildReport:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from pathlib import Path
@@ -16,17 +15,9 @@ from generator.config import ProjectConfig
 from generator.errors import ContentError
 from generator.mkdocs_plugin import build_into
 
-from .builtsite import copy_project
+from .builtsite import copy_project, tree_digest
 
 pytestmark = pytest.mark.slow
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from generator.config import ProjectConfig
 from generator.export import FORMATS
 from generator.mkdocs_plugin import build_into
 
-from .builtsite import copy_project
+from .builtsite import copy_project, tree_digest
 
 pytestmark = pytest.mark.slow
 SITE_URL = "https://ksite.example.org/ta-54037/"
@@ -21,11 +20,7 @@ SITE_URL = "https://ksite.example.org/ta-54037/"
 
 def files(root: Path) -> dict[str, str]:
     """Every file under ``root`` but the mark an export leaves (it says whose folder it is)."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != EXPORT_MARK
-    }
+    return tree_digest(root, skip=EXPORT_MARK)
 
 
 def planned(config: ProjectConfig) -> None:

@@ -359,6 +359,6 @@ def test_a_share_image_that_is_not_in_the_site_is_an_error(
     line = config.config_file.read_text("utf-8").splitlines().index(f"      share_image: {image}") + 1
     assert main(["-f", str(config.config_file), "check"]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"mkdocs.yml:{line}:1: error: {message}",
+        f"mkdocs.yml:{line}:7: error: {message}",
         "check failed: 1 error, 0 warnings",
     ]

@@ -4,7 +4,6 @@ result. ``test_edit_sequences.py`` holds cached and clean builds equal over rand
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -23,17 +22,10 @@ from generator.pagekinds import PAGE_KINDS, page_url
 from generator.render import RenderedPage
 
 from .builtsite import copy_project
+from .builtsite import tree_digest as digest
 
 pytestmark = pytest.mark.slow
 BRIEF = "innovation-enabling-systems"
-
-
-def digest(root: Path) -> dict[str, str]:
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def in_every_language(config: ProjectConfig, urls: set[str]) -> set[str]:
